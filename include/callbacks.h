@@ -1,0 +1,13 @@
+/*
+ * callbacks - the libmilter side of the daemon
+ *
+ * Exports: callbacks_register (smfi_register with the daemon's filter
+ * description). Only this file and main.c include <libmilter/mfapi.h>.
+ */
+#ifndef MILTER_EXPLAIN_CALLBACKS_H
+#define MILTER_EXPLAIN_CALLBACKS_H
+
+/* callbacks_register - register the filter; 0 or -1 */
+int callbacks_register(void);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * kb - the knowledge base: guidance per reply code, per language
+ *
+ * Exports: struct kb (languages) of struct kb_lang (headings, entries) of
+ * struct kb_entry; kb_load_dir reads one language folder, merging into
+ * what is loaded already (a site folder loaded after the shipped one
+ * overrides entries field by field); kb_find applies the lookup order
+ * (5.1.1, X.1.1, 550, 5.X.X, 5XX). Fails: kb_load_dir returns -1 with
+ * "file:line: message" in the caller's buffer.
+ */
+#ifndef MILTER_EXPLAIN_KB_H
+#define MILTER_EXPLAIN_KB_H
+
+#include "buf.h"
+#include "smtpcode.h"
+#include "template.h"
+
+#include <stddef.h>
+
+#define KB_SHORT_MAX 3      /* short lines in the shipped base */
+#define KB_SHORT_LEN 200    /* bytes per short line */
+#define KB_APPEND_MAX 8     /* extra lines a site may append to an entry */
+
+struct kb_entry {
+	char *key;      /* "550", "X.1.1", "5.1.1", "5XX", "5.X.X" */
+	char *title;
+	struct strlist shorts;  /* the wire form, templates allowed */
+	struct strlist append;  /* site lines after the short form */
+	char *description, *when, *fix, *admin; /* admin may be NULL */
+	char *file;     /* where it was (last) defined */
+	int line;
+};
+
+struct kb_headings {
+	char *description, *when, *fix, *sender, *admin, *class_fallback;
+};
+
+struct kb_lang {
+	char *code;     /* "en" */
+	char *name;     /* "English" */
+	struct kb_headings head;
+	struct hash *entries;     /* key -> struct kb_entry */
+	struct kb_entry **all;    /* in load order, for listing */
+	size_t n, cap;
+};
+
+struct kb {
+	struct kb_lang **langs;
+	size_t n;
+};
+
+/* kb_new - an empty base; kb_free(NULL) is a no-op */
+struct kb *kb_new(void);
+void kb_free(struct kb *kb);
+
+/*
+ * kb_load_dir - load every *.conf of dir (name order) as language lang;
+ * site is non-zero for a site override folder: entries may then give only
+ * some fields, may use template variables (checked with known/ctx), and
+ * lang.conf is optional. Returns 0, or -1 with the reason in err.
+ */
+int kb_load_dir(struct kb *kb, const char *dir, const char *lang, int site,
+		template_known_fn known, void *ctx, char *err, size_t errlen);
+
+/*
+ * kb_merge_setting - merge one site override entry (a libconfig group
+ * setting, passed as void to keep libconfig out of this header) into
+ * language lang, which must be loaded. Returns 0 or -1 with err set.
+ */
+int kb_merge_setting(struct kb *kb, const char *lang, const char *file,
+		     const void *setting, template_known_fn known, void *ctx,
+		     char *err, size_t errlen);
+
+/* kb_load_all - load every language folder of dir (each has lang.conf) */
+int kb_load_all(struct kb *kb, const char *dir, char *err, size_t errlen);
+
+/* kb_lang_get - the loaded language, or NULL */
+const struct kb_lang *kb_lang_get(const struct kb *kb, const char *lang);
+
+/*
+ * kb_find - the entry for a status; *class_only is set when only a class
+ * default ("5XX", "5.X.X") matched. NULL when nothing matched.
+ */
+const struct kb_entry *kb_find(const struct kb_lang *l,
+			       const struct smtp_status *st, int *class_only);
+
+/* kb_get - the entry with exactly this key, or NULL */
+const struct kb_entry *kb_get(const struct kb_lang *l, const char *key);
+
+/* kb_key_valid - non-zero for a well-formed entry key */
+int kb_key_valid(const char *key);
+
+#endif

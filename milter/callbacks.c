@@ -1,0 +1,278 @@
+/*
+ * callbacks - the libmilter side of the daemon
+ *
+ * Thin mlfi_* wrappers: they turn libmilter calls into a struct conn and a
+ * guidance_req, and the guidance lines back into smfi_setmlreply. The
+ * daemon negotiates only connect and HELO (without replies: they carry the
+ * client's address and name for templates and language rules) and unknown
+ * commands; the MTA sends nothing else. A callback never exits: on an
+ * internal error it logs and returns the configured on_error action.
+ */
+#include "callbacks.h"
+#include "guidance.h"
+#include "log.h"
+#include "rules.h"
+#include "sanitize.h"
+#include "store.h"
+
+#include <arpa/inet.h>
+#include <libmilter/mfapi.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* per-connection state, smfi_setpriv */
+struct conn {
+	unsigned long id;
+	struct config *cfg;     /* pinned for the whole connection */
+	unsigned long flags;    /* negotiated SMFIP_* */
+	char addr[INET6_ADDRSTRLEN];
+	char *name;             /* client host name, raw */
+	char *helo;             /* HELO argument, raw */
+};
+
+static atomic_ulong conn_ids;
+
+/* conn_get - the connection's state, created on first use */
+static struct conn *conn_get(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (c == NULL) {
+		c = calloc(1, sizeof(*c));
+		if (c == NULL)
+			return NULL;
+		c->id = atomic_fetch_add(&conn_ids, 1) + 1;
+		c->cfg = store_pin();
+		if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
+			store_release(c->cfg);
+			free(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+/* fail_action - what a callback returns when it cannot do its job */
+static sfsistat fail_action(const struct conn *c)
+{
+	if (c && c->cfg && c->cfg->on_error == ON_ERROR_TEMPFAIL)
+		return SMFIS_TEMPFAIL;
+	return SMFIS_CONTINUE;
+}
+
+/* mlfi_negotiate - ask for connect, HELO (no reply) and unknown only */
+static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+			       unsigned long f2, unsigned long f3,
+			       unsigned long *pf0, unsigned long *pf1,
+			       unsigned long *pf2, unsigned long *pf3)
+{
+	struct conn *c = conn_get(ctx);
+	unsigned long want = SMFIP_NOMAIL | SMFIP_NORCPT | SMFIP_NOBODY |
+			     SMFIP_NOHDRS | SMFIP_NOEOH | SMFIP_NODATA |
+			     SMFIP_NR_CONN | SMFIP_NR_HELO;
+
+	(void)f0;
+	(void)f2;
+	(void)f3;
+	*pf0 = 0; /* no message modifications */
+	*pf1 = f1 & want;
+	*pf2 = 0;
+	*pf3 = 0;
+	if (c)
+		c->flags = *pf1;
+	return SMFIS_CONTINUE;
+}
+
+/* quiet - the reply for an event negotiated without one */
+static sfsistat quiet(const struct conn *c, unsigned long nr)
+{
+	return c && (c->flags & nr) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+/* mlfi_connect - remember the client */
+static sfsistat mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
+{
+	struct conn *c = conn_get(ctx);
+
+	if (c == NULL)
+		return SMFIS_CONTINUE;
+	free(c->name);
+	c->name = hostname ? strdup(hostname) : NULL;
+	c->addr[0] = '\0';
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)sa)->sin_addr,
+			  c->addr, sizeof(c->addr));
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)sa)->sin6_addr,
+			  c->addr, sizeof(c->addr));
+	return quiet(c, SMFIP_NR_CONN);
+}
+
+/* mlfi_helo - remember the HELO name */
+static sfsistat mlfi_helo(SMFICTX *ctx, char *helo)
+{
+	struct conn *c = conn_get(ctx);
+
+	if (c == NULL)
+		return SMFIS_CONTINUE;
+	free(c->helo);
+	c->helo = helo ? strdup(helo) : NULL;
+	return quiet(c, SMFIP_NR_HELO);
+}
+
+struct session {
+	SMFICTX *ctx;
+	struct conn *c;
+};
+
+/* session_value - template values of the session (raw: guidance cleans) */
+static const char *session_value(const char *name, size_t len, void *vctx)
+{
+	struct session *s = vctx;
+
+	if (len == 14 && memcmp(name, "client_address", 14) == 0)
+		return s->c->addr[0] ? s->c->addr : NULL;
+	if (len == 11 && memcmp(name, "client_name", 11) == 0)
+		return s->c->name;
+	if (len == 9 && memcmp(name, "helo_name", 9) == 0)
+		return s->c->helo;
+	if (len == 8 && memcmp(name, "queue_id", 8) == 0)
+		return smfi_getsymval(s->ctx, "i");
+	if (len == 11 && memcmp(name, "server_name", 11) == 0)
+		return smfi_getsymval(s->ctx, "j");
+	if (len == 11 && memcmp(name, "client_port", 11) == 0)
+		return smfi_getsymval(s->ctx, "{client_port}");
+	return NULL;
+}
+
+/* set_reply - hand the lines to libmilter (32 at most, '%' doubled) */
+static int set_reply(SMFICTX *ctx, const struct smtp_status *st,
+		     const struct strlist *lines)
+{
+	char code[8], enh[16];
+	const char *a[REPLY_LINES_MAX];
+	struct buf esc[REPLY_LINES_MAX];
+	size_t n = lines->n < REPLY_LINES_MAX ? lines->n : REPLY_LINES_MAX;
+	int rc;
+
+	snprintf(code, sizeof(code), "%d", st->code);
+	smtpcode_enhanced_str(st, enh, sizeof(enh));
+	for (size_t i = 0; i < REPLY_LINES_MAX; i++)
+		a[i] = NULL;
+	for (size_t i = 0; i < n; i++) {
+		buf_init(&esc[i]);
+		guidance_milter_line(&esc[i], lines->v[i]);
+		a[i] = esc[i].s;
+	}
+	if (n == 1)
+		rc = smfi_setreply(ctx, code, enh, (char *)a[0]);
+	else
+		rc = smfi_setmlreply(ctx, code, enh, a[0], a[1], a[2], a[3], a[4],
+				     a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12],
+				     a[13], a[14], a[15], a[16], a[17], a[18], a[19],
+				     a[20], a[21], a[22], a[23], a[24], a[25], a[26],
+				     a[27], a[28], a[29], a[30], a[31], (char *)NULL);
+	for (size_t i = 0; i < n; i++)
+		buf_release(&esc[i]);
+	return rc == MI_SUCCESS ? 0 : -1;
+}
+
+/* mlfi_unknown - answer an unknown command with guidance */
+static sfsistat mlfi_unknown(SMFICTX *ctx, const char *cmd)
+{
+	struct conn *c = conn_get(ctx);
+	const struct rule *r;
+	struct guidance_req req;
+	struct session sess;
+	struct strlist lines;
+	char name[40];
+	sfsistat rc;
+
+	if (c == NULL || c->cfg == NULL) {
+		log_msg(LOG_ERR, "unknown command: no connection state or config");
+		return fail_action(c);
+	}
+	if (cmd == NULL)
+		cmd = "";
+	if ((r = rules_match_command(c->cfg, cmd)) == NULL)
+		return SMFIS_CONTINUE; /* the MTA's own reply stands */
+	rules_command_name(cmd, name, sizeof(name));
+	sess.ctx = ctx;
+	sess.c = c;
+	memset(&req, 0, sizeof(req));
+	req.st = r->reply;
+	req.command = name;
+	req.rule = r;
+	req.langs = rules_languages(c->cfg, c->addr[0] ? c->addr : NULL, c->name,
+				    NULL);
+	req.lookup = session_value;
+	req.ctx = &sess;
+	req.target = TARGET_MILTER;
+	req.max_lines = c->cfg->max_lines;
+	strlist_init(&lines);
+	if (r->mode == MODE_APPEND)
+		guidance_line(c->cfg, &req,
+			      r->text ? r->text : "Error: command not recognized",
+			      &lines);
+	req.max_lines = c->cfg->max_lines - (int)lines.n;
+	guidance_build(c->cfg, &req, &lines);
+	if (lines.n == 0)
+		guidance_line(c->cfg, &req, r->text ? r->text : "Error", &lines);
+	if (set_reply(ctx, &r->reply, &lines) < 0) {
+		log_msg(LOG_ERR, "conn %lu: smfi_setmlreply refused the reply for "
+			"\"%s\"", c->id, name);
+		strlist_release(&lines);
+		return fail_action(c);
+	}
+	{
+		struct buf who;
+
+		buf_init(&who);
+		sanitize_value(&who, name, strlen(name), 40);
+		log_msg(LOG_INFO, "conn %lu: client [%s]: unknown command %s: "
+			"%d %d.%d.%d with %zu lines (rule %s)", c->id,
+			c->addr[0] ? c->addr : "unknown", who.s, r->reply.code,
+			r->reply.cls, r->reply.subject, r->reply.detail, lines.n,
+			r->name);
+		buf_release(&who);
+	}
+	rc = r->reply.code >= 500 ? SMFIS_REJECT : SMFIS_TEMPFAIL;
+	strlist_release(&lines);
+	return rc;
+}
+
+/* mlfi_close - release the connection's config and state */
+static sfsistat mlfi_close(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (c) {
+		smfi_setpriv(ctx, NULL);
+		store_release(c->cfg);
+		free(c->name);
+		free(c->helo);
+		free(c);
+	}
+	return SMFIS_CONTINUE;
+}
+
+static struct smfiDesc filter = {
+	.xxfi_name = "milter-explain",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = 0,
+	.xxfi_connect = mlfi_connect,
+	.xxfi_helo = mlfi_helo,
+	.xxfi_close = mlfi_close,
+	.xxfi_unknown = mlfi_unknown,
+	.xxfi_negotiate = mlfi_negotiate,
+};
+
+/* callbacks_register - see callbacks.h */
+int callbacks_register(void)
+{
+	return smfi_register(filter) == MI_SUCCESS ? 0 : -1;
+}

@@ -1,0 +1,250 @@
+/*
+ * guidance - the lines of guidance for one reply, ready for the wire
+ *
+ * Exports: guidance_build, guidance_milter_line, guidance_footer,
+ * guidance_help_path. Every line that leaves the daemon is made here:
+ * rendered from a template, sanitised to printable text, folded to the
+ * configured width and cut to the line budget.
+ */
+#include "guidance.h"
+#include "rules.h"
+#include "sanitize.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* the variables Postfix itself expands in a reply footer */
+static const char *const postfix_vars[] = {
+	"client_address", "client_port", "localtime", "server_name", NULL};
+
+struct render_ctx {
+	const struct config *cfg;
+	const struct guidance_req *req;
+	char code[8], enh[16];
+	struct buf scratch;
+};
+
+/* is_one_of - name (len bytes) is in the NULL-terminated list */
+static int is_one_of(const char *name, size_t len, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strlen(list[i]) == len && memcmp(list[i], name, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* lookup - template_lookup_fn over computed, site and session values */
+static const char *lookup(const char *name, size_t len, void *vctx)
+{
+	struct render_ctx *c = vctx;
+	const struct guidance_req *req = c->req;
+	const char *v;
+
+	if (len == 4 && memcmp(name, "code", 4) == 0)
+		return c->code;
+	if (len == 13 && memcmp(name, "enhanced_code", 13) == 0)
+		return c->enh[0] ? c->enh : NULL;
+	if (len == 8 && memcmp(name, "help_url", 8) == 0)
+		return c->cfg->help_url;
+	if ((v = config_var(c->cfg, name, len)) != NULL)
+		return v;
+	if (req->target == TARGET_FOOTER && is_one_of(name, len, postfix_vars)) {
+		buf_reset(&c->scratch);
+		buf_addc(&c->scratch, SAN_MARK);
+		buf_addn(&c->scratch, name, len);
+		buf_addc(&c->scratch, SAN_MARK);
+		return c->scratch.s;
+	}
+	if (len == 7 && memcmp(name, "command", 7) == 0 && req->command)
+		v = req->command;
+	else if (req->lookup)
+		v = req->lookup(name, len, req->ctx);
+	if (v == NULL)
+		return NULL;
+	/* an untrusted value: printable, short, no placeholder bytes */
+	buf_reset(&c->scratch);
+	sanitize_value(&c->scratch, v, strlen(v), VALUE_MAX);
+	return c->scratch.s;
+}
+
+/* emit - render one template line, sanitise, fold, add within budget */
+static void emit(struct render_ctx *c, const char *tpl, struct strlist *out,
+		 size_t start)
+{
+	const struct guidance_req *req = c->req;
+	struct buf raw, clean;
+	struct strlist folded;
+	int flags = req->target == TARGET_FOOTER ? SAN_KEEP_MARK : 0;
+
+	if (req->utf8 && c->cfg->utf8)
+		flags |= SAN_UTF8;
+	buf_init(&raw);
+	buf_init(&clean);
+	strlist_init(&folded);
+	template_render(&raw, tpl, lookup, c);
+	sanitize_text(&clean, raw.s, raw.len, flags);
+	sanitize_fold(&folded, clean.s, (size_t)c->cfg->line_width);
+	for (size_t i = 0; i < folded.n; i++) {
+		if (out->n - start >= (size_t)req->max_lines)
+			break;
+		strlist_add(out, folded.v[i]);
+	}
+	strlist_release(&folded);
+	buf_release(&clean);
+	buf_release(&raw);
+}
+
+/* pick - the lines of ll for lang, else those for every language */
+static const struct strlist *pick(const struct lang_lines *ll, size_t n,
+				  const char *lang)
+{
+	const struct strlist *all = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		if (ll[i].lang == NULL)
+			all = &ll[i].lines;
+		else if (strcmp(ll[i].lang, lang) == 0)
+			return &ll[i].lines;
+	}
+	return all;
+}
+
+/* emit_list - emit every line of l */
+static void emit_list(struct render_ctx *c, const struct strlist *l,
+		      struct strlist *out, size_t start)
+{
+	for (size_t i = 0; l && i < l->n; i++)
+		emit(c, l->v[i], out, start);
+}
+
+/* guidance_help_path - see guidance.h */
+void guidance_help_path(char *out, size_t outlen, const char *lang,
+			const struct smtp_status *st)
+{
+	char key[16];
+
+	if (st->cls)
+		smtpcode_enhanced_str(st, key, sizeof(key));
+	else
+		snprintf(key, sizeof(key), "%d", st->code);
+	snprintf(out, outlen, "%s/%s.html", lang, key);
+}
+
+/* guidance_build - see guidance.h */
+const struct rule *guidance_build(const struct config *cfg,
+				  const struct guidance_req *req,
+				  struct strlist *out)
+{
+	struct render_ctx c;
+	const struct rule *r = req->rule;
+	const struct strlist *langs = req->langs ? req->langs : &cfg->languages;
+	size_t start = out->n;
+
+	memset(&c, 0, sizeof(c));
+	c.cfg = cfg;
+	c.req = req;
+	snprintf(c.code, sizeof(c.code), "%d", req->st.code);
+	if (req->st.cls)
+		smtpcode_enhanced_str(&req->st, c.enh, sizeof(c.enh));
+	buf_init(&c.scratch);
+	if (r == NULL)
+		r = rules_match_reply(cfg, &req->st, req->text ? req->text : "",
+				      req->text ? req->textlen : 0);
+	for (size_t i = 0; i < langs->n; i++) {
+		const struct kb_lang *l = kb_lang_get(cfg->kb, langs->v[i]);
+		const struct strlist *own = r ? pick(r->lines, r->nlines, langs->v[i])
+					      : NULL;
+
+		if (own) {
+			emit_list(&c, own, out, start);
+		} else {
+			int class_only;
+			const struct kb_entry *e = kb_find(l, &req->st, &class_only);
+
+			if (e) {
+				emit_list(&c, &e->shorts, out, start);
+				emit_list(&c, &e->append, out, start);
+			}
+		}
+		if (r)
+			emit_list(&c, pick(r->append, r->nappend, langs->v[i]), out,
+				  start);
+		for (size_t k = 0; k < cfg->nfooter; k++)
+			if (cfg->footer[k].lang && strcmp(cfg->footer[k].lang,
+							  langs->v[i]) == 0)
+				emit_list(&c, &cfg->footer[k].lines, out, start);
+	}
+	for (size_t k = 0; k < cfg->nfooter; k++)
+		if (cfg->footer[k].lang == NULL)
+			emit_list(&c, &cfg->footer[k].lines, out, start);
+	if (cfg->help_url && langs->n && out->n - start < (size_t)req->max_lines) {
+		char path[64];
+		struct buf link;
+
+		guidance_help_path(path, sizeof(path), langs->v[0], &req->st);
+		buf_init(&link);
+		buf_printf(&link, "%s/%s", cfg->help_url, path);
+		/* a URL is never folded: cut it rather than break it */
+		if (link.len <= REPLY_LINE_OCTETS - 32 &&
+		    sanitize_is_printable(link.s, link.len))
+			strlist_add(out, link.s);
+		buf_release(&link);
+	}
+	buf_release(&c.scratch);
+	return r;
+}
+
+/* guidance_milter_line - see guidance.h */
+void guidance_milter_line(struct buf *out, const char *line)
+{
+	buf_reset(out);
+	sanitize_escape(out, line, '%');
+}
+
+/* guidance_footer - see guidance.h */
+void guidance_footer(struct buf *out, const struct strlist *lines)
+{
+	buf_reset(out);
+	for (size_t i = 0; i < lines->n; i++) {
+		const char *p = lines->v[i];
+
+		if (i)
+			buf_adds(out, "\\n");
+		for (; *p; p++) {
+			if (*p == '$') {
+				buf_adds(out, "$$");
+			} else if (*p == '\\') {
+				/* "\n" and "\c" mean something to Postfix */
+				buf_addc(out, '/');
+			} else if (*p == SAN_MARK) {
+				const char *end = strchr(p + 1, SAN_MARK);
+
+				if (end == NULL)
+					break;
+				buf_adds(out, "${");
+				buf_addn(out, p + 1, (size_t)(end - p - 1));
+				buf_addc(out, '}');
+				p = end;
+			} else {
+				buf_addc(out, *p);
+			}
+		}
+	}
+}
+
+/* guidance_line - see guidance.h */
+void guidance_line(const struct config *cfg, const struct guidance_req *req,
+		   const char *tpl, struct strlist *out)
+{
+	struct render_ctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.cfg = cfg;
+	c.req = req;
+	snprintf(c.code, sizeof(c.code), "%d", req->st.code);
+	if (req->st.cls)
+		smtpcode_enhanced_str(&req->st, c.enh, sizeof(c.enh));
+	buf_init(&c.scratch);
+	emit(&c, tpl, out, out->n);
+	buf_release(&c.scratch);
+}

@@ -1,0 +1,537 @@
+/*
+ * kb - the knowledge base: guidance per reply code, per language
+ *
+ * Exports: kb_new, kb_free, kb_load_dir, kb_lang_get, kb_find, kb_get,
+ * kb_key_valid. A loaded base is read-only and shared by every thread of
+ * the config snapshot that owns it.
+ */
+#include "kb.h"
+#include "hash.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <libconfig.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* kb_new - an empty base */
+struct kb *kb_new(void)
+{
+	return xcalloc(1, sizeof(struct kb));
+}
+
+/* entry_free - one entry and its strings */
+static void entry_free(struct kb_entry *e)
+{
+	free(e->key);
+	free(e->title);
+	strlist_release(&e->shorts);
+	strlist_release(&e->append);
+	free(e->description);
+	free(e->when);
+	free(e->fix);
+	free(e->admin);
+	free(e->file);
+	free(e);
+}
+
+/* lang_free - one language */
+static void lang_free(struct kb_lang *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		entry_free(l->all[i]);
+	free(l->all);
+	hash_free(l->entries);
+	free(l->code);
+	free(l->name);
+	free(l->head.description);
+	free(l->head.when);
+	free(l->head.fix);
+	free(l->head.sender);
+	free(l->head.admin);
+	free(l->head.class_fallback);
+	free(l);
+}
+
+/* kb_free - everything */
+void kb_free(struct kb *kb)
+{
+	if (kb == NULL)
+		return;
+	for (size_t i = 0; i < kb->n; i++)
+		lang_free(kb->langs[i]);
+	free(kb->langs);
+	free(kb);
+}
+
+/* kb_lang_get - see kb.h */
+const struct kb_lang *kb_lang_get(const struct kb *kb, const char *lang)
+{
+	for (size_t i = 0; kb && i < kb->n; i++)
+		if (strcmp(kb->langs[i]->code, lang) == 0)
+			return kb->langs[i];
+	return NULL;
+}
+
+/* lang_add - the language lang, created if new */
+static struct kb_lang *lang_add(struct kb *kb, const char *lang)
+{
+	struct kb_lang *l = (struct kb_lang *)kb_lang_get(kb, lang);
+
+	if (l)
+		return l;
+	l = xcalloc(1, sizeof(*l));
+	l->code = xstrdup(lang);
+	l->entries = hash_new();
+	kb->langs = xrealloc(kb->langs, (kb->n + 1) * sizeof(*kb->langs));
+	kb->langs[kb->n++] = l;
+	return l;
+}
+
+/* kb_key_valid - "550", "X.1.1", "5.1.1", "5XX", "5.X.X" */
+int kb_key_valid(const char *key)
+{
+	struct smtp_status st;
+	size_t len = strlen(key);
+	int code;
+
+	if (len == 3 && key[0] >= '2' && key[0] <= '5' && strcmp(key + 1, "XX") == 0)
+		return 1;
+	if (len == 5 && (key[0] == '2' || key[0] == '4' || key[0] == '5') &&
+	    strcmp(key + 1, ".X.X") == 0)
+		return 1;
+	if (smtpcode_parse_basic(key, len, &code) == 0)
+		return 1;
+	return smtpcode_parse_enhanced(key, len, &st) == 0;
+}
+
+/* kb_get - see kb.h */
+const struct kb_entry *kb_get(const struct kb_lang *l, const char *key)
+{
+	return l ? hash_get(l->entries, key) : NULL;
+}
+
+/* kb_find - see kb.h */
+const struct kb_entry *kb_find(const struct kb_lang *l,
+			       const struct smtp_status *st, int *class_only)
+{
+	const struct kb_entry *e;
+	char key[24];
+	int cls = st->code ? st->code / 100 : st->cls;
+
+	*class_only = 0;
+	if (l == NULL)
+		return NULL;
+	if (st->cls || st->subject || st->detail) {
+		if (st->cls) {
+			smtpcode_enhanced_str(st, key, sizeof(key));
+			if ((e = kb_get(l, key)) != NULL)
+				return e;
+		}
+		snprintf(key, sizeof(key), "X.%d.%d", st->subject, st->detail);
+		if ((e = kb_get(l, key)) != NULL)
+			return e;
+	}
+	if (st->code) {
+		snprintf(key, sizeof(key), "%d", st->code);
+		if ((e = kb_get(l, key)) != NULL)
+			return e;
+	}
+	*class_only = 1;
+	if (st->cls) {
+		snprintf(key, sizeof(key), "%d.X.X", st->cls);
+		if ((e = kb_get(l, key)) != NULL)
+			return e;
+	}
+	if (cls >= 2 && cls <= 5) {
+		snprintf(key, sizeof(key), "%dXX", cls);
+		if ((e = kb_get(l, key)) != NULL)
+			return e;
+	}
+	return NULL;
+}
+
+/* load context, for messages */
+struct kb_load {
+	const char *file;
+	int site;
+	template_known_fn known;
+	void *ctx;
+	char *err;
+	size_t errlen;
+};
+
+/* load_fail - "file:line: message" into the caller's buffer */
+static int load_fail(struct kb_load *ld, const config_setting_t *s,
+		     const char *fmt, const char *arg)
+{
+	int n = snprintf(ld->err, ld->errlen, "%s:%d: ", ld->file,
+			 s ? config_setting_source_line(s) : 0);
+
+	if (n >= 0 && (size_t)n < ld->errlen)
+		snprintf(ld->err + n, ld->errlen - (size_t)n, fmt, arg);
+	return -1;
+}
+
+/* get_text - a string member: 0 absent, 1 found, -1 bad */
+static int get_text(struct kb_load *ld, const config_setting_t *g,
+		    const char *name, char **out)
+{
+	config_setting_t *s = config_setting_get_member(g, name);
+	const char *v;
+	char why[160];
+
+	if (s == NULL)
+		return 0;
+	if ((v = config_setting_get_string(s)) == NULL)
+		return load_fail(ld, s, "'%s' must be a string", name);
+	if (*v == '\0')
+		return load_fail(ld, s, "'%s' is empty", name);
+	if (!ld->site && (strchr(v, '$') || strchr(v, '%')))
+		return load_fail(ld, s, "'%s': no '$' or '%%' in the shipped base",
+				 name);
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			return load_fail(ld, s, "'%s' has a control character",
+					 name);
+	if (ld->site && template_check(v, ld->known, ld->ctx, why,
+				       sizeof(why)) < 0)
+		return load_fail(ld, s, "%s", why);
+	free(*out);
+	*out = xstrdup(v);
+	return 1;
+}
+
+/* get_lines - a list of short lines: 0 absent, 1 found, -1 bad */
+static int get_lines(struct kb_load *ld, const config_setting_t *g,
+		     const char *name, size_t max, struct strlist *out)
+{
+	config_setting_t *s = config_setting_get_member(g, name);
+	struct strlist tmp;
+	int n;
+
+	if (s == NULL)
+		return 0;
+	if (!config_setting_is_array(s) && !config_setting_is_list(s))
+		return load_fail(ld, s, "'%s' must be a list of strings", name);
+	n = config_setting_length(s);
+	if (n < 1 || (size_t)n > max) {
+		char m[64];
+
+		snprintf(m, sizeof(m), "'%s' needs 1 to %zu lines", name, max);
+		return load_fail(ld, s, "%s", m);
+	}
+	strlist_init(&tmp);
+	for (int i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		const char *v;
+
+		if (config_setting_get_string(e) == NULL) {
+			strlist_release(&tmp);
+			return load_fail(ld, e, "'%s' must be a list of strings",
+					 name);
+		}
+		v = config_setting_get_string(e);
+		if (strlen(v) > KB_SHORT_LEN) {
+			strlist_release(&tmp);
+			return load_fail(ld, e, "line longer than 200 bytes in '%s'",
+					 name);
+		}
+		{
+			char why[160];
+
+			if (*v == '\0' || (!ld->site && (strchr(v, '$') ||
+							 strchr(v, '%')))) {
+				strlist_release(&tmp);
+				return load_fail(ld, e, "'%s': empty line, or '$'/'%%' "
+						 "in the shipped base", name);
+			}
+			for (const char *p = v; *p; p++)
+				if ((unsigned char)*p < 0x20) {
+					strlist_release(&tmp);
+					return load_fail(ld, e, "'%s' has a control "
+							 "character", name);
+				}
+			if (template_check(v, ld->known, ld->ctx, why,
+					   sizeof(why)) < 0) {
+				strlist_release(&tmp);
+				return load_fail(ld, e, "%s", why);
+			}
+		}
+		strlist_add(&tmp, v);
+	}
+	strlist_release(out);
+	*out = tmp;
+	return 1;
+}
+
+static const char *const entry_keys[] = {
+	"code", "title", "short", "append", "description", "when", "fix",
+	"admin", "lang", NULL};
+
+/* check_members - every member of g is one of names */
+static int check_members(struct kb_load *ld, const config_setting_t *g,
+			 const char *const *names, const char *what)
+{
+	int n = config_setting_length(g);
+
+	for (int i = 0; i < n; i++) {
+		config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
+		const char *name = config_setting_name(m);
+		size_t k;
+
+		for (k = 0; names[k] && strcmp(names[k], name ? name : ""); k++)
+			;
+		if (names[k] == NULL) {
+			char msg[128];
+
+			snprintf(msg, sizeof(msg), "unknown setting '%s' in %s",
+				 name ? name : "?", what);
+			return load_fail(ld, m, "%s", msg);
+		}
+	}
+	return 0;
+}
+
+/* load_entry - one entry of an entries list, merged into l */
+static int load_entry(struct kb_load *ld, struct kb_lang *l,
+		      const config_setting_t *g)
+{
+	const char *key = NULL;
+	struct kb_entry *e, *fresh = NULL;
+	int rc;
+
+	if (!config_setting_is_group(g))
+		return load_fail(ld, g, "%s", "an entry must be a { group }");
+	if (check_members(ld, g, entry_keys, "an entry") < 0)
+		return -1;
+	if (!ld->site && config_setting_get_member(g, "lang"))
+		return load_fail(ld, g, "%s", "'lang' is for site overrides only: "
+				 "the folder names the language");
+	if (!config_setting_lookup_string(g, "code", &key))
+		return load_fail(ld, g, "%s", "entry without a 'code' string");
+	if (!kb_key_valid(key))
+		return load_fail(ld, config_setting_get_member(g, "code"),
+				 "invalid code \"%s\"", key);
+	if ((e = hash_get(l->entries, key)) == NULL) {
+		e = fresh = xcalloc(1, sizeof(*e));
+		e->key = xstrdup(key);
+		strlist_init(&e->shorts);
+		strlist_init(&e->append);
+	} else if (!ld->site) {
+		return load_fail(ld, g, "code %s is defined twice", key);
+	}
+	if ((rc = get_text(ld, g, "title", &e->title)) < 0 ||
+	    (rc = get_lines(ld, g, "short", KB_SHORT_MAX, &e->shorts)) < 0 ||
+	    (rc = get_lines(ld, g, "append", KB_APPEND_MAX, &e->append)) < 0 ||
+	    (rc = get_text(ld, g, "description", &e->description)) < 0 ||
+	    (rc = get_text(ld, g, "when", &e->when)) < 0 ||
+	    (rc = get_text(ld, g, "fix", &e->fix)) < 0 ||
+	    (rc = get_text(ld, g, "admin", &e->admin)) < 0)
+		goto out;
+	if (fresh && (!e->title || e->shorts.n == 0 || !e->description ||
+		      !e->when || !e->fix)) {
+		rc = load_fail(ld, g, "entry %s needs title, short, description, "
+			       "when and fix", key);
+		goto out;
+	}
+	free(e->file);
+	e->file = xstrdup(ld->file);
+	e->line = config_setting_source_line(g);
+	if (fresh) {
+		hash_put(l->entries, key, e);
+		if (l->n == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 64;
+			l->all = xrealloc(l->all, l->cap * sizeof(*l->all));
+		}
+		l->all[l->n++] = e;
+		fresh = NULL;
+	}
+	rc = 0;
+out:
+	if (fresh)
+		entry_free(fresh);
+	return rc;
+}
+
+static const char *const lang_keys[] = {"language", "name", "headings", NULL};
+static const char *const head_keys[] = {"description", "when", "fix", "sender",
+					"admin", "class_fallback", NULL};
+
+/* load_lang_file - lang.conf: name and headings */
+static int load_lang_file(struct kb_load *ld, struct kb_lang *l,
+			  config_setting_t *root)
+{
+	const char *code = NULL;
+	config_setting_t *h;
+
+	if (check_members(ld, root, lang_keys, "lang.conf") < 0)
+		return -1;
+	if (!config_setting_lookup_string(root, "language", &code) ||
+	    strcmp(code, l->code) != 0)
+		return load_fail(ld, root, "'language' must be \"%s\"", l->code);
+	if (get_text(ld, root, "name", &l->name) <= 0)
+		return load_fail(ld, root, "%s", "'name' is required");
+	if ((h = config_setting_get_member(root, "headings")) == NULL ||
+	    !config_setting_is_group(h))
+		return load_fail(ld, root, "%s", "'headings' group is required");
+	if (check_members(ld, h, head_keys, "headings") < 0)
+		return -1;
+	if (get_text(ld, h, "description", &l->head.description) <= 0 ||
+	    get_text(ld, h, "when", &l->head.when) <= 0 ||
+	    get_text(ld, h, "fix", &l->head.fix) <= 0 ||
+	    get_text(ld, h, "sender", &l->head.sender) <= 0 ||
+	    get_text(ld, h, "admin", &l->head.admin) <= 0 ||
+	    get_text(ld, h, "class_fallback", &l->head.class_fallback) <= 0)
+		return load_fail(ld, h, "%s", "headings need description, when, "
+				 "fix, sender, admin and class_fallback");
+	return 0;
+}
+
+/* load_file - one file of the folder */
+static int load_file(struct kb_load *ld, struct kb_lang *l, const char *path,
+		     int is_lang)
+{
+	config_t cf;
+	config_setting_t *root, *list;
+	int rc = -1, n;
+
+	config_init(&cf);
+	if (!config_read_file(&cf, path)) {
+		snprintf(ld->err, ld->errlen, "%s:%d: %s",
+			 config_error_file(&cf) ? config_error_file(&cf) : path,
+			 config_error_line(&cf),
+			 config_error_type(&cf) == CONFIG_ERR_FILE_IO
+				 ? strerror(errno) : config_error_text(&cf));
+		goto out;
+	}
+	root = config_root_setting(&cf);
+	if (is_lang) {
+		rc = load_lang_file(ld, l, root);
+		goto out;
+	}
+	if (config_setting_length(root) != 1 ||
+	    (list = config_setting_get_member(root, "entries")) == NULL ||
+	    !config_setting_is_list(list)) {
+		rc = load_fail(ld, root, "%s", "a knowledge-base file holds one "
+			       "'entries = ( ... );' list");
+		goto out;
+	}
+	n = config_setting_length(list);
+	for (int i = 0; i < n; i++)
+		if (load_entry(ld, l, config_setting_get_elem(list, (unsigned)i)) < 0)
+			goto out;
+	rc = 0;
+out:
+	config_destroy(&cf);
+	return rc;
+}
+
+/* conf_filter - scandir: *.conf, not hidden */
+static int conf_filter(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".conf") == 0;
+}
+
+/* kb_load_dir - see kb.h */
+int kb_load_dir(struct kb *kb, const char *dir, const char *lang, int site,
+		template_known_fn known, void *ctx, char *err, size_t errlen)
+{
+	struct dirent **names = NULL;
+	struct kb_lang *l;
+	struct buf path;
+	struct kb_load ld = {NULL, site, known, ctx, err, errlen};
+	int n, rc = -1;
+
+	buf_init(&path);
+	buf_printf(&path, "%s/%s", dir, lang);
+	if ((n = scandir(path.s, &names, conf_filter, alphasort)) < 0) {
+		snprintf(err, errlen, "%s: %s (knowledge base for language "
+			 "\"%s\")", path.s, strerror(errno), lang);
+		buf_release(&path);
+		return -1;
+	}
+	l = lang_add(kb, lang);
+	/* lang.conf first, so that entry files of a new language are named */
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < n; i++) {
+			int is_lang = strcmp(names[i]->d_name, "lang.conf") == 0;
+
+			if (is_lang != (pass == 0))
+				continue;
+			buf_reset(&path);
+			buf_printf(&path, "%s/%s/%s", dir, lang, names[i]->d_name);
+			ld.file = path.s;
+			if (load_file(&ld, l, path.s, is_lang) < 0)
+				goto out;
+		}
+	}
+	if (l->name == NULL) { /* a site folder may rely on the shipped one */
+		snprintf(err, errlen, "%s/%s/lang.conf: missing: every language "
+			 "needs one", dir, lang);
+		goto out;
+	}
+	rc = 0;
+out:
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	buf_release(&path);
+	return rc;
+}
+
+/* kb_merge_setting - see kb.h */
+int kb_merge_setting(struct kb *kb, const char *lang, const char *file,
+		     const void *setting, template_known_fn known, void *ctx,
+		     char *err, size_t errlen)
+{
+	struct kb_load ld = {file, 1, known, ctx, err, errlen};
+	struct kb_lang *l = (struct kb_lang *)kb_lang_get(kb, lang);
+	const config_setting_t *g = setting;
+
+	if (l == NULL) {
+		snprintf(err, errlen, "%s:%d: language \"%s\" is not in the "
+			 "knowledge base", file, config_setting_source_line(g),
+			 lang);
+		return -1;
+	}
+	return load_entry(&ld, l, g);
+}
+
+/* kb_load_all - every language folder of dir that has a lang.conf */
+int kb_load_all(struct kb *kb, const char *dir, char *err, size_t errlen)
+{
+	struct dirent **names = NULL;
+	struct buf path;
+	struct stat st;
+	int n, rc = 0, found = 0;
+
+	if ((n = scandir(dir, &names, NULL, alphasort)) < 0) {
+		snprintf(err, errlen, "%s: %s (knowledge base)", dir, strerror(errno));
+		return -1;
+	}
+	buf_init(&path);
+	for (int i = 0; i < n; i++) {
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s/lang.conf", dir, names[i]->d_name);
+		if (rc == 0 && names[i]->d_name[0] != '.' && stat(path.s, &st) == 0) {
+			found++;
+			rc = kb_load_dir(kb, dir, names[i]->d_name, 0, NULL, NULL,
+					 err, errlen);
+		}
+	}
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	buf_release(&path);
+	if (rc == 0 && found == 0) {
+		snprintf(err, errlen, "%s: no language folder with a lang.conf "
+			 "(knowledge base)", dir);
+		rc = -1;
+	}
+	return rc;
+}
