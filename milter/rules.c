@@ -63,7 +63,7 @@ const struct rule *rules_match_reply(const struct config *cfg,
 		for (int e = 0; e < ne; e++) {
 			const struct rule_bucket *b;
 
-			snprintf(key, sizeof(key), "%s|%s", codes[c], enhs[e]);
+			snprintf(key, sizeof(key), "%.15s|%.39s", codes[c], enhs[e]);
 			if ((b = hash_get(cfg->rule_index, key)) == NULL)
 				continue;
 			/* buckets are sorted: the first that fits is the best */
