@@ -343,6 +343,11 @@ static int parse_rule(struct loader *ld, const config_setting_t *g,
 		}
 		enabled = config_setting_get_bool(s);
 	}
+	if (!enabled) { /* it only removes an earlier rule of the same name */
+		r->specificity = -1;
+		rc = 0;
+		goto out;
+	}
 	if ((s = config_setting_get_member(g, "code")) != NULL &&
 	    parse_code_setting(ld, s, r) < 0)
 		goto out;
@@ -472,11 +477,6 @@ static int parse_rule(struct loader *ld, const config_setting_t *g,
 	r->specificity = (r->has_re ? 8 : 0) + (r->commands.n ? 8 : 0) +
 			 (r->has_enh ? (r->enh.cls ? 4 : 3) : 0) +
 			 (r->code ? 2 : r->code_class ? 1 : 0);
-	if (!enabled) { /* a disabled rule only removes one of the same name */
-		free(r->text);
-		r->text = NULL;
-		r->specificity = -1;
-	}
 	rc = 0;
 out:
 	free(mode);

@@ -1,0 +1,47 @@
+/*
+ * testutil - helpers shared by the unit tests: temporary config files
+ * that use the shipped knowledge base of the source tree
+ */
+#ifndef MILTER_EXPLAIN_TESTUTIL_H
+#define MILTER_EXPLAIN_TESTUTIL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+/* tu_write - write body to a fresh temporary file; returns its path (static) */
+static inline const char *tu_write(const char *body, char *path, size_t len)
+{
+	FILE *f;
+	int fd;
+
+	snprintf(path, len, "/tmp/me-unit-XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0)
+		abort();
+	f = fdopen(fd, "w");
+	fputs(body, f);
+	fclose(f);
+	return path;
+}
+
+/* tu_load - load a config whose body follows a knowledge_base line */
+static inline struct config *tu_load(const char *body, char *err, size_t errlen,
+				     char *path, size_t pathlen)
+{
+	size_t n = strlen(body) + strlen(TOP_SRCDIR) + 64;
+	char *all = malloc(n);
+	struct config *cfg;
+
+	snprintf(all, n, "knowledge_base = \"%s/conf/kb\";\n%s", TOP_SRCDIR, body);
+	tu_write(all, path, pathlen);
+	free(all);
+	err[0] = '\0';
+	cfg = config_load(path, err, errlen);
+	return cfg;
+}
+
+#endif
