@@ -1,0 +1,135 @@
+/*
+ * config - the validated, immutable configuration snapshot
+ *
+ * Exports: struct config and config_load, which reads the main file, the
+ * files its `include` patterns name (layered: later files override
+ * settings and rules of the same name), the knowledge base and the site's
+ * guidance overrides, and validates all of it before anything is served.
+ * Fails: config_load returns NULL with "FILE:LINE: message" in the caller's
+ * buffer. A loaded config is never modified; see store.h for sharing it.
+ */
+#ifndef MILTER_EXPLAIN_CONFIG_H
+#define MILTER_EXPLAIN_CONFIG_H
+
+#include "buf.h"
+#include "kb.h"
+#include "smtpcode.h"
+
+#include <netinet/in.h>
+#include <regex.h>
+#include <stddef.h>
+
+#define CONFIG_LINE_MAX 400  /* bytes of one configured template line */
+#define REPLY_LINES_MAX 32   /* lines of one SMTP reply */
+#define REPLY_LINE_OCTETS 512 /* octets of one reply line, CRLF included */
+
+enum rule_mode { MODE_APPEND, MODE_REPLACE };
+enum on_error { ON_ERROR_CONTINUE, ON_ERROR_TEMPFAIL };
+
+/* lines for one language, or for all when lang is NULL */
+struct lang_lines {
+	char *lang;
+	struct strlist lines;
+};
+
+struct rule {
+	char *name;
+	char *file;
+	int line;
+	int order;           /* position over all layers, for ties */
+	/* what it matches */
+	int code;            /* 550, or 0 */
+	int code_class;      /* 5 for "5XX", or 0 */
+	int has_enh;
+	struct smtp_status enh; /* cls 0 matches both classes ("X.1.1") */
+	char *pattern;
+	regex_t re;
+	int has_re;
+	struct strlist commands; /* upper case; "*" for any unknown command */
+	/* what it answers (command rules: the milter's own reply) */
+	int has_reply;
+	struct smtp_status reply; /* code and enhanced code */
+	char *text;          /* first-line template of a milter reply */
+	enum rule_mode mode;
+	struct lang_lines *lines;  /* replaces the knowledge base lines */
+	size_t nlines;
+	struct lang_lines *append; /* added after them */
+	size_t nappend;
+	int specificity;
+};
+
+struct net_match {
+	int family;          /* AF_INET, AF_INET6, or 0 for a name suffix */
+	unsigned char addr[16];
+	int prefix;
+	char *suffix;        /* ".fr" or "example.fr" */
+};
+
+struct lang_rule {
+	struct net_match *clients;
+	size_t nclients;
+	struct strlist recipients; /* domain suffixes */
+	struct strlist languages;
+	int line;
+};
+
+struct var {
+	char *name;
+	char *value;
+};
+
+/* two reply codes the help site compares ("235", "502") */
+struct help_pair {
+	char a[4], b[4];
+};
+
+struct config {
+	char *file;               /* the main file as given */
+	char *kb_dir;
+	struct kb *kb;
+	struct strlist languages; /* reply languages, in order */
+	char *milter_socket;      /* NULL: no milter */
+	char *socketmap_socket;   /* NULL: no socketmap */
+	char *user;
+	char *pid_file;
+	char *help_url;           /* NULL: no link line */
+	struct help_pair *compare; /* help site comparisons, codes in the base */
+	size_t ncompare;
+	struct var *vars;         /* helpdesk and the site's variables */
+	size_t nvars;
+	int line_width;           /* text bytes per wire line */
+	int max_lines;            /* lines per reply, 2..32 */
+	int utf8;                 /* keep UTF-8 where the session allows it */
+	enum on_error on_error;
+	int socketmap_max_clients;
+	int socketmap_idle_timeout; /* seconds */
+	struct lang_lines *footer;  /* lines after every guidance */
+	size_t nfooter;
+	struct rule **rules;
+	size_t nrules;
+	struct hash *rule_index;    /* "550|5.1.1" etc. -> struct rule_bucket */
+	struct hash *command_index; /* "EXPN" -> struct rule_bucket */
+	struct lang_rule *lang_rules;
+	size_t nlang_rules;
+	int refs;                   /* owned by store.c */
+};
+
+struct rule_bucket {
+	struct rule **v;           /* most specific first, then file order */
+	size_t n, cap;
+};
+
+/* config_load - see above; the caller frees the result with config_free */
+struct config *config_load(const char *file, char *err, size_t errlen);
+void config_free(struct config *cfg); /* config_free(NULL) is a no-op */
+
+/* config_var - the value of a site variable, or NULL */
+const char *config_var(const struct config *cfg, const char *name, size_t len);
+
+/* config_var_known - template_known_fn over built-in and site variables */
+int config_var_known(const char *name, size_t len, void *cfg);
+
+/* config_default_file - the compiled-in default path */
+const char *config_default_file(void);
+
+#endif
