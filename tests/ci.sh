@@ -5,13 +5,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 sh tests/deps.sh
-[ -x configure ] || autoreconf -fi
-mkdir -p _build/plain
-cd _build/plain
-[ -f Makefile ] || ../../configure -q
-make -j"$(nproc)"
-make -j1 check || { cat test-suite.log; exit 1; }
-cd ../..
-if [ -x tests/sanitize.sh ]; then
+build=$(sh tests/build.sh)
+(cd "$build" && make -j1 check) || { cat "$build/test-suite.log"; exit 1; }
+if [ -f tests/sanitize.sh ]; then
 	sh tests/sanitize.sh
 fi
