@@ -1,0 +1,57 @@
+/*
+ * lookup - the answers of the socketmap service, without the sockets
+ *
+ * Exports: lookup_answer (one request payload "NAME KEY" -> "OK data",
+ * "NOTFOUND ", "TEMP reason" or "PERM reason"), lookup_footer (map
+ * `footer`: a Postfix smtpd_reject_footer template), lookup_filter (map
+ * `filter`: the whole replacement reply for smtpd_reject_filter_maps) and
+ * lookup_explained (the reply carries this daemon's guidance already).
+ * The key is the complete reply text as Postfix looks it up: one line,
+ * or several joined with CRLF; it is matched on its first line. Pure and
+ * thread-safe over a pinned config; never fails: a key it has nothing
+ * for is NOTFOUND, so that Postfix keeps its own reply or static footer.
+ */
+#ifndef MILTER_EXPLAIN_LOOKUP_H
+#define MILTER_EXPLAIN_LOOKUP_H
+
+#include "buf.h"
+#include "config.h"
+
+#include <stddef.h>
+
+/*
+ * lookup_answer - the socketmap answer for one request into out (reset
+ * first); cfg NULL answers TEMP. The answer never exceeds NETSTRING_MAX.
+ */
+void lookup_answer(const struct config *cfg, const char *req, size_t len,
+		   struct buf *out);
+
+/*
+ * lookup_footer - the footer template for a reply key into out (reset
+ * first): guidance lines joined by the two characters "\n", '$' doubled,
+ * ${client_address} and the other Postfix-side variables left for
+ * Postfix. Returns 0, or -1 when the reply gets no footer (not 4xx/5xx,
+ * no guidance, no line left in the budget, already explained).
+ */
+int lookup_footer(const struct config *cfg, const char *key, size_t len,
+		  struct buf *out);
+
+/*
+ * lookup_filter - the full replacement reply for a key into out (reset
+ * first), lines joined with CRLF, each with the original reply code and
+ * enhanced code ("550-5.1.1 text" ... "550 5.1.1 text"). The original
+ * text stays first unless the matching rule has mode = "replace".
+ * Returns 0, or -1 when the reply is to stay as it is.
+ */
+int lookup_filter(const struct config *cfg, const char *key, size_t len,
+		  struct buf *out);
+
+/*
+ * lookup_explained - non-zero when a line after the first of a
+ * multi-line key equals a line of the guidance this config gives for its
+ * codes, in any loaded language, by the knowledge base, a reply rule or a
+ * command rule with that reply: the milter wrote it, do not add more.
+ */
+int lookup_explained(const struct config *cfg, const char *key, size_t len);
+
+#endif

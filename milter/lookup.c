@@ -1,0 +1,333 @@
+/*
+ * lookup - the answers of the socketmap service, without the sockets
+ *
+ * Exports: lookup_answer, lookup_footer, lookup_filter, lookup_explained.
+ * A key is split into at most REPLY_LINES_MAX lines (CRLF or LF); the
+ * first must start with a 4xx or 5xx reply code. Everything that goes
+ * back to Postfix is made by guidance.c (sanitised, folded, budgeted) or
+ * copied from the key with control bytes replaced. Never fails.
+ */
+#include "lookup.h"
+#include "guidance.h"
+#include "hash.h"
+#include "netstring.h"
+#include "rules.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define DOMAIN_MAX 253 /* bytes of a recipient domain for language rules */
+
+struct line {
+	const char *text; /* after the codes */
+	size_t len;
+};
+
+/* a parsed key: the status of its first line and the text of each line */
+struct reply {
+	struct smtp_status st;
+	struct line lines[REPLY_LINES_MAX];
+	size_t n;
+	char domain[DOMAIN_MAX + 1]; /* of the first <local@domain>, or "" */
+};
+
+/* line_text - the text of one reply line after "550-5.1.1 ", or it all */
+static struct line line_text(const char *s, size_t len)
+{
+	struct smtp_status st;
+	struct line l = {s, len};
+	size_t off;
+
+	if (smtpcode_parse_reply(s, len, &st, &off) == 0) {
+		l.text = s + off;
+		l.len = len - off;
+	}
+	return l;
+}
+
+/* domain_char - a byte of a DNS domain name */
+static int domain_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+/* find_domain - the domain of the first <local@domain> of text into out */
+static void find_domain(const char *text, size_t len, char *out)
+{
+	const char *p = text, *end = text + len;
+
+	out[0] = '\0';
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		const char *gt = memchr(p, '>', (size_t)(end - p)), *at = NULL;
+		size_t n;
+
+		if (gt == NULL)
+			return;
+		for (const char *q = p + 1; q < gt; q++)
+			if (*q == '@')
+				at = q;
+		if (at && at > p + 1 && (n = (size_t)(gt - at - 1)) > 0 &&
+		    n <= DOMAIN_MAX) {
+			size_t i;
+
+			for (i = 0; i < n && domain_char(at[1 + i]); i++)
+				;
+			if (i == n) {
+				memcpy(out, at + 1, n);
+				out[n] = '\0';
+				return;
+			}
+		}
+		p = gt + 1;
+	}
+}
+
+/* parse_key - split a key; 0, or -1 when it is no 4xx/5xx reply we take */
+static int parse_key(const char *key, size_t len, struct reply *r)
+{
+	const char *p = key, *end = key + len;
+	size_t off;
+
+	memset(r, 0, sizeof(*r));
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (r->n == REPLY_LINES_MAX)
+			return -1; /* no room for anything anyway */
+		if (r->n == 0) {
+			if (smtpcode_parse_reply(p, n, &r->st, &off) < 0 ||
+			    r->st.code < 400 || r->st.code > 599)
+				return -1;
+			r->lines[0].text = p + off;
+			r->lines[0].len = n - off;
+			r->n = 1;
+		} else {
+			r->lines[r->n++] = line_text(p, n);
+		}
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	if (r->n == 0)
+		return -1;
+	find_domain(r->lines[0].text, r->lines[0].len, r->domain);
+	return 0;
+}
+
+/* base_req - the guidance request for a parsed key */
+static void base_req(const struct config *cfg, const struct reply *r,
+		     struct guidance_req *req, enum guidance_target target)
+{
+	memset(req, 0, sizeof(*req));
+	req->st = r->st;
+	req->text = r->lines[0].text;
+	req->textlen = r->lines[0].len;
+	req->langs = rules_languages(cfg, NULL, NULL,
+				     r->domain[0] ? r->domain : NULL);
+	req->target = target;
+	req->max_lines = cfg->max_lines - (int)r->n;
+}
+
+/* same_reply - does a command rule answer with exactly this status */
+static int same_reply(const struct rule *rule, const struct smtp_status *st)
+{
+	return rule->reply.code == st->code && rule->reply.cls == st->cls &&
+	       rule->reply.subject == st->subject &&
+	       rule->reply.detail == st->detail;
+}
+
+struct command_rules {
+	const struct smtp_status *st;
+	const struct rule *v[REPLY_LINES_MAX];
+	size_t n;
+};
+
+/* collect_rule - hash_walk callback: command rules with this reply, once */
+static void collect_rule(const char *key, void *value, void *vctx)
+{
+	const struct rule_bucket *b = value;
+	struct command_rules *c = vctx;
+
+	(void)key;
+	for (size_t i = 0; i < b->n; i++) {
+		size_t k;
+
+		if (!same_reply(b->v[i], c->st))
+			continue;
+		for (k = 0; k < c->n && c->v[k] != b->v[i]; k++)
+			;
+		if (k == c->n && c->n < REPLY_LINES_MAX)
+			c->v[c->n++] = b->v[i];
+	}
+}
+
+/* explained - see lookup_explained; r is the parsed key */
+static int explained(const struct config *cfg, const struct reply *r)
+{
+	struct command_rules cr;
+	struct strlist cand;
+	int found = 0;
+
+	if (r->n < 2)
+		return 0;
+	memset(&cr, 0, sizeof(cr));
+	cr.st = &r->st;
+	hash_walk(cfg->command_index, collect_rule, &cr);
+	strlist_init(&cand);
+	for (size_t l = 0; l < cfg->kb->n; l++) {
+		char *code = cfg->kb->langs[l]->code;
+		struct strlist one = {&code, 1, 1};
+		struct guidance_req req;
+
+		base_req(cfg, r, &req, TARGET_PLAIN);
+		req.langs = &one;
+		req.max_lines = REPLY_LINES_MAX;
+		guidance_build(cfg, &req, &cand);
+		for (size_t k = 0; k < cr.n; k++) {
+			req.rule = cr.v[k];
+			guidance_build(cfg, &req, &cand);
+		}
+	}
+	for (size_t i = 1; i < r->n && !found; i++) {
+		const struct line *l = &r->lines[i];
+
+		for (size_t k = 0; k < cand.n && !found; k++)
+			found = l->len && strlen(cand.v[k]) == l->len &&
+				memcmp(cand.v[k], l->text, l->len) == 0;
+	}
+	strlist_release(&cand);
+	return found;
+}
+
+/* lookup_explained - see lookup.h */
+int lookup_explained(const struct config *cfg, const char *key, size_t len)
+{
+	struct reply r;
+
+	return parse_key(key, len, &r) == 0 && explained(cfg, &r);
+}
+
+/* lookup_footer - see lookup.h */
+int lookup_footer(const struct config *cfg, const char *key, size_t len,
+		  struct buf *out)
+{
+	struct reply r;
+	struct guidance_req req;
+	struct strlist lines;
+	int rc = -1;
+
+	buf_reset(out);
+	strlist_init(&lines);
+	if (parse_key(key, len, &r) < 0 || (int)r.n >= cfg->max_lines ||
+	    explained(cfg, &r))
+		goto out;
+	base_req(cfg, &r, &req, TARGET_FOOTER);
+	guidance_build(cfg, &req, &lines);
+	if (lines.n == 0)
+		goto out;
+	guidance_footer(out, &lines);
+	rc = 0;
+out:
+	strlist_release(&lines);
+	return rc;
+}
+
+/* add_line - one line of a replacement reply, control bytes made '?' */
+static void add_line(struct buf *out, const struct reply *r, const char *enh,
+		     int last, const char *text, size_t len)
+{
+	if (out->len)
+		buf_adds(out, "\r\n");
+	buf_printf(out, "%d%c", r->st.code, last ? ' ' : '-');
+	if (enh[0])
+		buf_printf(out, "%s ", enh);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		buf_addc(out, c < 0x20 || c == 0x7f ? '?' : (char)c);
+	}
+}
+
+/* lookup_filter - see lookup.h */
+int lookup_filter(const struct config *cfg, const char *key, size_t len,
+		  struct buf *out)
+{
+	struct reply r;
+	struct guidance_req req;
+	struct strlist lines;
+	const struct rule *rule;
+	char enh[16] = "";
+	size_t keep, total;
+	int rc = -1;
+
+	buf_reset(out);
+	strlist_init(&lines);
+	if (parse_key(key, len, &r) < 0 || explained(cfg, &r))
+		goto out;
+	base_req(cfg, &r, &req, TARGET_PLAIN);
+	rule = rules_match_reply(cfg, &r.st, req.text, req.textlen);
+	req.rule = rule;
+	keep = rule && rule->mode == MODE_REPLACE ? 0 : r.n;
+	if ((int)keep >= cfg->max_lines)
+		goto out;
+	req.max_lines = cfg->max_lines - (int)keep;
+	guidance_build(cfg, &req, &lines);
+	if (lines.n == 0)
+		goto out;
+	if (r.st.cls)
+		smtpcode_enhanced_str(&r.st, enh, sizeof(enh));
+	total = keep + lines.n;
+	for (size_t i = 0; i < keep; i++)
+		add_line(out, &r, enh, i + 1 == total, r.lines[i].text,
+			 r.lines[i].len);
+	for (size_t i = 0; i < lines.n; i++)
+		add_line(out, &r, enh, keep + i + 1 == total, lines.v[i],
+			 strlen(lines.v[i]));
+	rc = 0;
+out:
+	strlist_release(&lines);
+	return rc;
+}
+
+/* lookup_answer - see lookup.h */
+void lookup_answer(const struct config *cfg, const char *req, size_t len,
+		   struct buf *out)
+{
+	const char *name, *key;
+	size_t namelen, keylen;
+	char err[128];
+	struct buf data;
+	int rc;
+
+	buf_reset(out);
+	buf_init(&data);
+	if (netstring_split_request(req, len, &name, &namelen, &key, &keylen,
+				    err, sizeof(err)) < 0) {
+		buf_printf(out, "PERM %s", err);
+		goto out;
+	}
+	if (cfg == NULL) {
+		buf_adds(out, "TEMP no configuration loaded");
+		goto out;
+	}
+	if (namelen == 6 && memcmp(name, "footer", 6) == 0) {
+		rc = lookup_footer(cfg, key, keylen, &data);
+	} else if (namelen == 6 && memcmp(name, "filter", 6) == 0) {
+		rc = lookup_filter(cfg, key, keylen, &data);
+	} else {
+		buf_adds(out, "PERM unknown map");
+		goto out;
+	}
+	if (rc == 0 && data.len + 3 <= NETSTRING_MAX) {
+		buf_adds(out, "OK ");
+		buf_addn(out, data.s, data.len);
+	} else {
+		buf_adds(out, "NOTFOUND ");
+	}
+out:
+	buf_release(&data);
+}
