@@ -70,6 +70,14 @@ static const char *translit_punct(unsigned cp)
 		return " ";
 	case 0x200b: case 0x200c: case 0x200d: case 0x2060: case 0xfeff:
 		return "";
+	/* direction marks, embeddings, overrides and isolates: dropped
+	 * (fuzz_sanitize: a kept U+202E could reorder the reply on screen) */
+	case 0x061c: case 0x200e: case 0x200f: case 0x202a: case 0x202b:
+	case 0x202c: case 0x202d: case 0x202e: case 0x2066: case 0x2067:
+	case 0x2068: case 0x2069:
+		return "";
+	case 0x2028: case 0x2029:
+		return " ";
 	default:
 		return NULL;
 	}
@@ -114,6 +122,18 @@ static size_t utf8_decode(const unsigned char *s, size_t len, unsigned *cp)
 	return n;
 }
 
+/*
+ * invisible - format and direction controls, which SAN_UTF8 must not keep
+ * either: they are not printable text (found by fuzz_sanitize: U+2060 and
+ * the bidi overrides U+202A..U+202E and isolates U+2066..U+2069 were kept)
+ */
+static int invisible(unsigned cp)
+{
+	return cp == 0xa0 || cp == 0x061c || (cp >= 0x2000 && cp <= 0x200f) ||
+	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) ||
+	       cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
+}
+
 /* add_space - one space, never two in a row, never at the start */
 static void add_space(struct buf *out, size_t start)
 {
@@ -150,8 +170,7 @@ void sanitize_text(struct buf *out, const char *s, size_t len, int flags)
 		}
 		if (cp < 0xa0) /* C1 controls */
 			add_space(out, start);
-		else if (keep_utf8 && cp != 0xa0 && !(cp >= 0x2000 && cp <= 0x200f) &&
-			 cp != 0x2028 && cp != 0x2029 && cp != 0xfeff)
+		else if (keep_utf8 && !invisible(cp))
 			buf_addn(out, s + i, n);
 		else if ((t = cp < 0x180 ? translit_latin[cp - 0xa0]
 					  : translit_punct(cp)) == NULL)
@@ -180,6 +199,36 @@ void sanitize_value(struct buf *out, const char *s, size_t len, size_t max)
 	}
 }
 
+/*
+ * fold_cut - where to cut a word longer than the line, at most at limit:
+ * never inside a UTF-8 sequence (found by fuzz_sanitize) nor inside a
+ * SAN_MARK-bracketed placeholder (found by fuzz_guidance: a long client
+ * name before "[${client_address}]" in a footer split the placeholder,
+ * and guidance_footer then wrote "${]:}" into the Postfix footer). A
+ * placeholder or character wider than the whole line is kept whole.
+ */
+static size_t fold_cut(const char *text, size_t len, size_t pos, size_t limit)
+{
+	size_t cut = limit, open = pos, marks = 0;
+
+	for (size_t i = pos; i < limit; i++)
+		if (text[i] == SAN_MARK)
+			marks++, open = i;
+	if (marks % 2) {
+		const char *end = strchr(text + open + 1, SAN_MARK);
+
+		if (open > pos)
+			return open;
+		return end ? (size_t)(end - text) + 1 : limit;
+	}
+	while (cut > pos && ((unsigned char)text[cut] & 0xc0) == 0x80)
+		cut--;
+	if (cut == pos)
+		for (cut = limit; cut < len && ((unsigned char)text[cut] & 0xc0) == 0x80;)
+			cut++;
+	return cut;
+}
+
 /* sanitize_fold - see sanitize.h */
 size_t sanitize_fold(struct strlist *out, const char *text, size_t width)
 {
@@ -201,7 +250,7 @@ size_t sanitize_fold(struct strlist *out, const char *text, size_t width)
 			while (cut > pos && text[cut] != ' ')
 				cut--;
 			if (cut == pos) /* one word longer than the line */
-				cut = pos + width;
+				cut = fold_cut(text, len, pos, pos + width);
 		}
 		{
 			size_t end = cut;

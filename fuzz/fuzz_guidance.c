@@ -1,0 +1,314 @@
+/*
+ * fuzz_guidance - the template renderer and reply builder with hostile
+ * session values
+ *
+ * Loads three configs (narrow and wide lines, few and many lines, ASCII
+ * and UTF-8) over the source tree's knowledge base, with rules and a
+ * footer whose templates use every session variable. The input is a
+ * control byte, then '\n'-separated fields: the SMTP command line, then
+ * the values of client_name, helo_name, client_address, queue_id,
+ * server_name and client_port, then a reply line to explain. The target
+ * builds the reply of an unknown command as mlfi_unknown does
+ * (TARGET_MILTER) and the guidance of the reply for each target.
+ * Properties: at most max_lines (<= 32) lines; each line printable
+ * US-ASCII (valid UTF-8 without controls where the session allows it)
+ * and at most line_width bytes (the help link excepted: it is never
+ * folded); after guidance_milter_line every '%' is doubled; a footer
+ * template holds only "$$", "\n" separators and Postfix's own ${names}.
+ */
+#include "config.h"
+#include "fuzz.h"
+#include "guidance.h"
+#include "rules.h"
+#include "sanitize.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#define NCONFIGS 3
+
+static struct config *configs[NCONFIGS];
+
+static const char *const config_text[NCONFIGS] = {
+	/* narrow lines, UTF-8 allowed, two languages, a help link */
+	"knowledge_base = \"" FUZZ_KB_DIR "\";\n"
+	"languages = [\"en\", \"fr\"];\n"
+	"line_width = 40; max_lines = 12; utf8 = true;\n"
+	"help_url = \"https://help.example/smtp\";\n"
+	"helpdesk = \"help 100% $$ desk\";\n"
+	"variables = { site = \"Example 50% off\"; };\n"
+	"footer = [\"Client ${client_name}[${client_address}]:${client_port} "
+	"via ${server_name}\", \"Queue ${queue_id} at ${localtime}\"];\n"
+	"language_rules = ( { client = [\"192.0.2.0/24\", \"2001:db8::/32\", "
+	"\".fr\"]; languages = [\"fr\", \"en\"]; } );\n"
+	"rules = (\n"
+	" { name = \"u\"; commands = [\"*\"]; reply = \"500 5.5.2\";\n"
+	"   text = \"Unknown ${command} from ${helo_name} (${client_name})\";\n"
+	"   append = [\"You said ${command}${command}${command}${helo_name}\"]; },\n"
+	" { name = \"x\"; commands = [\"XFOO\", \"EXPN\"]; reply = \"502 5.5.1\";\n"
+	"   mode = \"replace\"; lines = { en = [\"${command} ${queue_id} "
+	"${client_port} ${server_name}\"]; fr = [\"Commande ${command} "
+	"refus\xc3\xa9" "e par ${server_name} 100%%\"]; }; },\n"
+	" { name = \"r\"; code = 550; pattern = \"user|mailbox\";\n"
+	"   append = [\"${code} ${enhanced_code} ${site} ${helpdesk}\"]; }\n"
+	");\n",
+	/* the widest lines, all 32 lines, ASCII only */
+	"knowledge_base = \"" FUZZ_KB_DIR "\";\n"
+	"languages = [\"fr\", \"en\"];\n"
+	"line_width = 400; max_lines = 32; utf8 = false;\n"
+	"footer = { en = [\"${client_name}${helo_name}${command}${queue_id}"
+	"${client_address}${client_port}${server_name}\"]; };\n"
+	"rules = (\n"
+	" { name = \"u\"; commands = [\"*\"]; reply = \"421 4.7.0\";\n"
+	"   text = \"${helo_name}${helo_name}${helo_name}${helo_name}"
+	"${helo_name}${helo_name}${helo_name}${helo_name}\"; },\n"
+	" { name = \"t\"; commands = [\"TURN\"]; reply = \"502 5.5.1\";\n"
+	"   lines = [\"${command}\", \"${command}\", \"${command}\"]; }\n"
+	");\n",
+	/* two lines per reply */
+	"knowledge_base = \"" FUZZ_KB_DIR "\";\n"
+	"line_width = 72; max_lines = 2; utf8 = true;\n"
+	"rules = ( { name = \"u\"; commands = [\"*\"]; reply = \"500 5.5.2\"; } );\n",
+};
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	char dir[] = "/tmp/fuzz_guidance.XXXXXX", path[64], err[512];
+
+	(void)argc;
+	(void)argv;
+	if (mkdtemp(dir) == NULL)
+		abort();
+	for (int i = 0; i < NCONFIGS; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%d.conf", dir, i);
+		if ((f = fopen(path, "w")) == NULL)
+			abort();
+		fputs(config_text[i], f);
+		fclose(f);
+		configs[i] = config_load(path, err, sizeof(err));
+		if (configs[i] == NULL) {
+			fprintf(stderr, "fuzz_guidance: config %d: %s\n", i, err);
+			abort();
+		}
+		unlink(path);
+	}
+	rmdir(dir);
+	return 0;
+}
+
+enum { V_NAME, V_HELO, V_ADDR, V_QUEUE, V_SERVER, V_PORT, NVALUES };
+
+struct session {
+	char *v[NVALUES];
+};
+
+/* session_value - the fuzz bytes as session values, as callbacks.c does */
+static const char *session_value(const char *name, size_t len, void *ctx)
+{
+	static const char *const names[NVALUES] = {
+		"client_name", "helo_name", "client_address", "queue_id",
+		"server_name", "client_port"};
+	struct session *s = ctx;
+
+	for (int i = 0; i < NVALUES; i++)
+		if (strlen(names[i]) == len && memcmp(names[i], name, len) == 0)
+			return s->v[i][0] || i == V_ADDR ? s->v[i] : NULL;
+	return NULL;
+}
+
+/* utf8_printable - length of one valid, printable UTF-8 character, or 0 */
+static size_t utf8_printable(const unsigned char *s)
+{
+	unsigned c = s[0], v;
+	size_t n;
+
+	if (c >= 0x20 && c < 0x7f)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, v = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, v = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, v = c & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) || v > 0x10ffff ||
+	    (v >= 0xd800 && v <= 0xdfff) || v < 0xa0)
+		return 0;
+	return n;
+}
+
+/* check_lines - the wire properties of a list of reply lines */
+static void check_lines(const struct config *cfg, const struct strlist *l,
+			int utf8, int footer)
+{
+	size_t urllen = cfg->help_url ? strlen(cfg->help_url) : 0;
+	struct buf esc;
+
+	FUZZ_CHECK(l->n <= (size_t)cfg->max_lines);
+	FUZZ_CHECK(l->n <= REPLY_LINES_MAX);
+	buf_init(&esc);
+	for (size_t i = 0; i < l->n; i++) {
+		const unsigned char *p = (const unsigned char *)l->v[i];
+		size_t len = strlen(l->v[i]);
+		int link = urllen && strncmp(l->v[i], cfg->help_url, urllen) == 0 &&
+			   l->v[i][urllen] == '/';
+
+		FUZZ_CHECK(link ? len <= REPLY_LINE_OCTETS - 32
+				: len <= (size_t)cfg->line_width);
+		for (size_t k = 0; k < len;) {
+			size_t n = p[k] == (unsigned char)SAN_MARK && footer
+					   ? 1 : utf8_printable(p + k);
+
+			FUZZ_CHECK(n > 0);
+			FUZZ_CHECK(n == 1 || utf8);
+			k += n;
+		}
+		if (footer)
+			continue;
+		guidance_milter_line(&esc, l->v[i]);
+		for (size_t k = 0; k < esc.len; k++) {
+			if (esc.s[k] == '%') {
+				FUZZ_CHECK(esc.s[k + 1] == '%');
+				k++;
+			}
+		}
+	}
+	buf_release(&esc);
+}
+
+/* check_footer - a Postfix footer template of the lines */
+static void check_footer(const struct strlist *l)
+{
+	static const char *const vars[] = {"client_address", "client_port",
+					   "localtime", "server_name", NULL};
+	struct buf out;
+
+	buf_init(&out);
+	guidance_footer(&out, l);
+	for (size_t k = 0; k < out.len; k++) {
+		char c = out.s[k];
+
+		FUZZ_CHECK(c != SAN_MARK);
+		if (c == '\\') {
+			FUZZ_CHECK(out.s[k + 1] == 'n');
+			k++;
+		} else if (c == '$' && out.s[k + 1] == '$') {
+			k++;
+		} else if (c == '$') {
+			const char *end = strchr(out.s + k, '}');
+			int found = 0;
+
+			FUZZ_CHECK(out.s[k + 1] == '{' && end != NULL);
+			for (int v = 0; vars[v]; v++)
+				if ((size_t)(end - out.s - k - 2) == strlen(vars[v]) &&
+				    memcmp(out.s + k + 2, vars[v], strlen(vars[v])) == 0)
+					found = 1;
+			FUZZ_CHECK(found);
+			k = (size_t)(end - out.s);
+		}
+	}
+	buf_release(&out);
+}
+
+/* unknown_command - the reply mlfi_unknown gives, built the same way */
+static void unknown_command(const struct config *cfg, const char *cmd,
+			    struct session *s, int utf8)
+{
+	const struct rule *r = rules_match_command(cfg, cmd);
+	struct guidance_req req;
+	struct strlist lines;
+	char name[40];
+
+	if (r == NULL)
+		return;
+	rules_command_name(cmd, name, sizeof(name));
+	memset(&req, 0, sizeof(req));
+	req.st = r->reply;
+	req.command = name;
+	req.rule = r;
+	req.langs = rules_languages(cfg, s->v[V_ADDR][0] ? s->v[V_ADDR] : NULL,
+				    s->v[V_NAME], NULL);
+	req.lookup = session_value;
+	req.ctx = s;
+	req.utf8 = utf8;
+	req.target = TARGET_MILTER;
+	req.max_lines = cfg->max_lines;
+	strlist_init(&lines);
+	if (r->mode == MODE_APPEND)
+		guidance_line(cfg, &req, r->text ? r->text : "Error: command not "
+			      "recognized", &lines);
+	req.max_lines = cfg->max_lines - (int)lines.n;
+	guidance_build(cfg, &req, &lines);
+	if (lines.n == 0)
+		guidance_line(cfg, &req, r->text ? r->text : "Error", &lines);
+	FUZZ_CHECK(lines.n >= 1);
+	check_lines(cfg, &lines, utf8 && cfg->utf8, 0);
+	strlist_release(&lines);
+}
+
+/* reply_guidance - the guidance for a reply line, for one target */
+static void reply_guidance(const struct config *cfg, const char *line,
+			   size_t len, struct session *s, int utf8,
+			   enum guidance_target target)
+{
+	struct guidance_req req;
+	struct strlist lines;
+	size_t text;
+
+	memset(&req, 0, sizeof(req));
+	if (smtpcode_parse_reply(line, len, &req.st, &text) < 0)
+		return;
+	req.text = line + text;
+	req.textlen = len - text;
+	req.lookup = session_value;
+	req.ctx = s;
+	req.utf8 = utf8;
+	req.target = target;
+	req.max_lines = cfg->max_lines - 1;
+	strlist_init(&lines);
+	guidance_build(cfg, &req, &lines);
+	FUZZ_CHECK(lines.n <= (size_t)cfg->max_lines - 1);
+	check_lines(cfg, &lines, utf8 && cfg->utf8, target == TARGET_FOOTER);
+	if (target == TARGET_FOOTER)
+		check_footer(&lines);
+	strlist_release(&lines);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const struct config *cfg;
+	struct session s;
+	char *cmd, *reply;
+	size_t replylen;
+	int utf8;
+
+	if (size < 1 || size > 4096)
+		return 0;
+	cfg = configs[(data[0] & 0x7f) % NCONFIGS];
+	utf8 = data[0] >> 7;
+	data++;
+	size--;
+	cmd = fuzz_split(&data, &size, NULL);
+	for (int i = 0; i < NVALUES; i++)
+		s.v[i] = fuzz_split(&data, &size, NULL);
+	reply = fuzz_split(&data, &size, &replylen);
+
+	unknown_command(cfg, cmd, &s, utf8);
+	reply_guidance(cfg, reply, replylen, &s, utf8, TARGET_MILTER);
+	reply_guidance(cfg, reply, replylen, &s, utf8, TARGET_FOOTER);
+	reply_guidance(cfg, reply, replylen, &s, utf8, TARGET_PLAIN);
+
+	free(reply);
+	for (int i = 0; i < NVALUES; i++)
+		free(s.v[i]);
+	free(cmd);
+	return 0;
+}
