@@ -15,14 +15,16 @@
 #include "guidance.h"
 #include "sanitize.h"
 
-/* clean - sanitize_text into a static buffer-free string (caller frees) */
+/* clean - sanitize_text of s as a new string (the caller frees it) */
 static char *clean(const char *s, int flags)
 {
 	struct buf b;
 
 	buf_init(&b);
 	sanitize_text(&b, s, strlen(s), flags);
-	return buf_detach(&b);
+	s = buf_detach(&b);
+	buf_release(&b); /* buf_detach leaves b initialised */
+	return (char *)s;
 }
 
 /*
