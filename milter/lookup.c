@@ -1,7 +1,8 @@
 /*
  * lookup - the answers of the socketmap service, without the sockets
  *
- * Exports: lookup_answer, lookup_footer, lookup_filter, lookup_explained.
+ * Exports: lookup_answer, lookup_footer, lookup_filter, lookup_explained,
+ * and the memo (lookup_memo_new, lookup_answer_memo, ...).
  * A key is split into at most REPLY_LINES_MAX lines (CRLF or LF); the
  * first must start with a 4xx or 5xx reply code. Everything that goes
  * back to Postfix is made by guidance.c (sanitised, folded, budgeted) or
@@ -13,7 +14,9 @@
 #include "netstring.h"
 #include "rules.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DOMAIN_MAX 253 /* bytes of a recipient domain for language rules */
@@ -29,6 +32,26 @@ struct reply {
 	struct line lines[REPLY_LINES_MAX];
 	size_t n;
 	char domain[DOMAIN_MAX + 1]; /* of the first <local@domain>, or "" */
+};
+
+#define MEMO_SLOTS 64 /* renderings a memo keeps: direct-mapped */
+
+/* one rendering: what guidance_build gave for these inputs */
+struct memo_entry {
+	int used;
+	struct smtp_status st;
+	const struct rule *rule;
+	const struct strlist *langs;
+	int max_lines;
+	enum guidance_target target;
+	struct strlist lines;
+	struct buf footer;     /* TARGET_FOOTER: the encoded template */
+};
+
+struct lookup_memo {
+	const struct config *cfg; /* the snapshot the entries belong to */
+	struct memo_entry e[MEMO_SLOTS];
+	unsigned long hits, misses;
 };
 
 /* line_text - the text of one reply line after "550-5.1.1 ", or it all */
@@ -165,11 +188,24 @@ static void collect_rule(const char *key, void *value, void *vctx)
 	}
 }
 
-/* explained - see lookup_explained; r is the parsed key */
+/* own_lines - does a rule bring lines of its own */
+static int own_lines(const struct rule *rule)
+{
+	return rule->nlines || rule->nappend;
+}
+
+/*
+ * explained - see lookup_explained; r is the parsed key. The candidates
+ * are rendered once per language for each distinct source: the reply
+ * rule that matches (else the knowledge base), the knowledge base again
+ * when a command rule without lines of its own would fall back to it,
+ * and each command rule with lines of its own.
+ */
 static int explained(const struct config *cfg, const struct reply *r)
 {
 	struct command_rules cr;
 	struct strlist cand;
+	const struct rule *reply_rule, *plain = NULL;
 	int found = 0;
 
 	if (r->n < 2)
@@ -177,6 +213,11 @@ static int explained(const struct config *cfg, const struct reply *r)
 	memset(&cr, 0, sizeof(cr));
 	cr.st = &r->st;
 	hash_walk(cfg->command_index, collect_rule, &cr);
+	for (size_t k = 0; k < cr.n && plain == NULL; k++)
+		if (!own_lines(cr.v[k]))
+			plain = cr.v[k];
+	reply_rule = rules_match_reply(cfg, &r->st, r->lines[0].text,
+				       r->lines[0].len);
 	strlist_init(&cand);
 	for (size_t l = 0; l < cfg->kb->n; l++) {
 		char *code = cfg->kb->langs[l]->code;
@@ -186,8 +227,15 @@ static int explained(const struct config *cfg, const struct reply *r)
 		base_req(cfg, r, &req, TARGET_PLAIN);
 		req.langs = &one;
 		req.max_lines = REPLY_LINES_MAX;
+		req.rule = reply_rule ? reply_rule : plain;
 		guidance_build(cfg, &req, &cand);
+		if (reply_rule && plain) {
+			req.rule = plain;
+			guidance_build(cfg, &req, &cand);
+		}
 		for (size_t k = 0; k < cr.n; k++) {
+			if (!own_lines(cr.v[k]))
+				continue;
 			req.rule = cr.v[k];
 			guidance_build(cfg, &req, &cand);
 		}
@@ -211,29 +259,116 @@ int lookup_explained(const struct config *cfg, const char *key, size_t len)
 	return parse_key(key, len, &r) == 0 && explained(cfg, &r);
 }
 
-/* lookup_footer - see lookup.h */
-int lookup_footer(const struct config *cfg, const char *key, size_t len,
-		  struct buf *out)
+/* memo_clear - forget every memorised rendering */
+static void memo_clear(struct lookup_memo *m)
+{
+	for (size_t i = 0; i < MEMO_SLOTS; i++) {
+		if (m->e[i].used) {
+			strlist_release(&m->e[i].lines);
+			buf_release(&m->e[i].footer);
+		}
+		m->e[i].used = 0;
+	}
+	m->cfg = NULL;
+}
+
+/* memo_slot - where a rendering lives in the memo */
+static size_t memo_slot(const struct guidance_req *req)
+{
+	uintptr_t h = (uintptr_t)req->rule * 31u + (uintptr_t)req->langs;
+
+	h = h * 31u + (uintptr_t)(req->st.code * 1000003 + req->st.cls * 10007 +
+				  req->st.subject * 1009 + req->st.detail);
+	h = h * 31u + (uintptr_t)(req->max_lines * 2 + (int)req->target);
+	return (size_t)(h ^ (h >> 17)) % MEMO_SLOTS;
+}
+
+/*
+ * render - the guidance lines of req (its rule matched already), and for
+ * a footer their template, from the memo when it has them; else rendered
+ * into tmp (and the memo). The result stays valid until the next call.
+ */
+static const struct memo_entry *render(struct lookup_memo *m,
+				       const struct config *cfg,
+				       const struct guidance_req *req,
+				       struct memo_entry *tmp)
+{
+	struct memo_entry *e = tmp;
+
+	if (m) {
+		if (m->cfg != cfg) {
+			memo_clear(m);
+			m->cfg = cfg;
+		}
+		e = &m->e[memo_slot(req)];
+		if (e->used && e->rule == req->rule && e->langs == req->langs &&
+		    e->max_lines == req->max_lines && e->target == req->target &&
+		    memcmp(&e->st, &req->st, sizeof(e->st)) == 0) {
+			m->hits++;
+			return e;
+		}
+		if (e->used) {
+			strlist_release(&e->lines);
+			buf_release(&e->footer);
+		}
+		m->misses++;
+	}
+	memset(e, 0, sizeof(*e));
+	strlist_init(&e->lines);
+	buf_init(&e->footer);
+	e->st = req->st;
+	e->rule = req->rule;
+	e->langs = req->langs;
+	e->max_lines = req->max_lines;
+	e->target = req->target;
+	guidance_build(cfg, req, &e->lines);
+	if (req->target == TARGET_FOOTER && e->lines.n)
+		guidance_footer(&e->footer, &e->lines);
+	e->used = 1;
+	return e;
+}
+
+/* tmp_release - free what render left in tmp */
+static void tmp_release(struct memo_entry *tmp)
+{
+	if (tmp->used) {
+		strlist_release(&tmp->lines);
+		buf_release(&tmp->footer);
+		tmp->used = 0;
+	}
+}
+
+/* footer_memo - lookup_footer through a memo (NULL: none) */
+static int footer_memo(struct lookup_memo *m, const struct config *cfg,
+		       const char *key, size_t len, struct buf *out)
 {
 	struct reply r;
 	struct guidance_req req;
-	struct strlist lines;
+	struct memo_entry tmp = {0};
+	const struct memo_entry *e;
 	int rc = -1;
 
 	buf_reset(out);
-	strlist_init(&lines);
 	if (parse_key(key, len, &r) < 0 || (int)r.n >= cfg->max_lines ||
 	    explained(cfg, &r))
 		goto out;
 	base_req(cfg, &r, &req, TARGET_FOOTER);
-	guidance_build(cfg, &req, &lines);
-	if (lines.n == 0)
+	req.rule = rules_match_reply(cfg, &r.st, req.text, req.textlen);
+	e = render(m, cfg, &req, &tmp);
+	if (e->lines.n == 0)
 		goto out;
-	guidance_footer(out, &lines);
+	buf_addn(out, e->footer.s, e->footer.len);
 	rc = 0;
 out:
-	strlist_release(&lines);
+	tmp_release(&tmp);
 	return rc;
+}
+
+/* lookup_footer - see lookup.h */
+int lookup_footer(const struct config *cfg, const char *key, size_t len,
+		  struct buf *out)
+{
+	return footer_memo(NULL, cfg, key, len, out);
 }
 
 /* add_line - one line of a replacement reply, control bytes made '?' */
@@ -252,50 +387,55 @@ static void add_line(struct buf *out, const struct reply *r, const char *enh,
 	}
 }
 
-/* lookup_filter - see lookup.h */
-int lookup_filter(const struct config *cfg, const char *key, size_t len,
-		  struct buf *out)
+/* filter_memo - lookup_filter through a memo (NULL: none) */
+static int filter_memo(struct lookup_memo *m, const struct config *cfg,
+		       const char *key, size_t len, struct buf *out)
 {
 	struct reply r;
 	struct guidance_req req;
-	struct strlist lines;
-	const struct rule *rule;
+	struct memo_entry tmp = {0};
+	const struct memo_entry *e;
 	char enh[16] = "";
 	size_t keep, total;
 	int rc = -1;
 
 	buf_reset(out);
-	strlist_init(&lines);
 	if (parse_key(key, len, &r) < 0 || explained(cfg, &r))
 		goto out;
 	base_req(cfg, &r, &req, TARGET_PLAIN);
-	rule = rules_match_reply(cfg, &r.st, req.text, req.textlen);
-	req.rule = rule;
-	keep = rule && rule->mode == MODE_REPLACE ? 0 : r.n;
+	req.rule = rules_match_reply(cfg, &r.st, req.text, req.textlen);
+	keep = req.rule && req.rule->mode == MODE_REPLACE ? 0 : r.n;
 	if ((int)keep >= cfg->max_lines)
 		goto out;
 	req.max_lines = cfg->max_lines - (int)keep;
-	guidance_build(cfg, &req, &lines);
-	if (lines.n == 0)
+	e = render(m, cfg, &req, &tmp);
+	if (e->lines.n == 0)
 		goto out;
 	if (r.st.cls)
 		smtpcode_enhanced_str(&r.st, enh, sizeof(enh));
-	total = keep + lines.n;
+	total = keep + e->lines.n;
 	for (size_t i = 0; i < keep; i++)
 		add_line(out, &r, enh, i + 1 == total, r.lines[i].text,
 			 r.lines[i].len);
-	for (size_t i = 0; i < lines.n; i++)
-		add_line(out, &r, enh, keep + i + 1 == total, lines.v[i],
-			 strlen(lines.v[i]));
+	for (size_t i = 0; i < e->lines.n; i++)
+		add_line(out, &r, enh, keep + i + 1 == total, e->lines.v[i],
+			 strlen(e->lines.v[i]));
 	rc = 0;
 out:
-	strlist_release(&lines);
+	tmp_release(&tmp);
 	return rc;
 }
 
-/* lookup_answer - see lookup.h */
-void lookup_answer(const struct config *cfg, const char *req, size_t len,
-		   struct buf *out)
+/* lookup_filter - see lookup.h */
+int lookup_filter(const struct config *cfg, const char *key, size_t len,
+		  struct buf *out)
+{
+	return filter_memo(NULL, cfg, key, len, out);
+}
+
+/* lookup_answer_memo - see lookup.h */
+void lookup_answer_memo(struct lookup_memo *m, const struct config *cfg,
+			const char *req, size_t len, struct buf *out)
 {
 	const char *name, *key;
 	size_t namelen, keylen;
@@ -315,9 +455,9 @@ void lookup_answer(const struct config *cfg, const char *req, size_t len,
 		goto out;
 	}
 	if (namelen == 6 && memcmp(name, "footer", 6) == 0) {
-		rc = lookup_footer(cfg, key, keylen, &data);
+		rc = footer_memo(m, cfg, key, keylen, &data);
 	} else if (namelen == 6 && memcmp(name, "filter", 6) == 0) {
-		rc = lookup_filter(cfg, key, keylen, &data);
+		rc = filter_memo(m, cfg, key, keylen, &data);
 	} else {
 		buf_adds(out, "PERM unknown map");
 		goto out;
@@ -330,4 +470,41 @@ void lookup_answer(const struct config *cfg, const char *req, size_t len,
 	}
 out:
 	buf_release(&data);
+}
+
+/* lookup_answer - see lookup.h */
+void lookup_answer(const struct config *cfg, const char *req, size_t len,
+		   struct buf *out)
+{
+	lookup_answer_memo(NULL, cfg, req, len, out);
+}
+
+/* lookup_memo_new - see lookup.h */
+struct lookup_memo *lookup_memo_new(void)
+{
+	return xcalloc(1, sizeof(struct lookup_memo));
+}
+
+/* lookup_memo_free - see lookup.h */
+void lookup_memo_free(struct lookup_memo *m)
+{
+	if (m == NULL)
+		return;
+	memo_clear(m);
+	free(m);
+}
+
+/* lookup_memo_forget - see lookup.h */
+void lookup_memo_forget(struct lookup_memo *m)
+{
+	if (m)
+		memo_clear(m);
+}
+
+/* lookup_memo_stats - see lookup.h */
+void lookup_memo_stats(const struct lookup_memo *m, unsigned long *hits,
+		       unsigned long *misses)
+{
+	*hits = m ? m->hits : 0;
+	*misses = m ? m->misses : 0;
 }

@@ -27,7 +27,9 @@
  * completes no request for cfg->socketmap_idle_timeout seconds is closed,
  * whether it is silent or trickles a request byte by byte. Each lookup
  * pins the current config (store_pin), so a reload applies to the next
- * lookup of every open connection.
+ * lookup of every open connection. The thread keeps a memo of rendered
+ * guidance (lookup.h) with a reference to the snapshot it belongs to,
+ * dropped at the first lookup that pins a newer one.
  */
 #include "socketmap.h"
 #include "log.h"
@@ -80,6 +82,8 @@ struct socketmap {
 	size_t nconns;
 	unsigned long next_id, lookups, refused;
 	int64_t cap_logged;
+	struct lookup_memo *memo; /* rendered guidance, this thread's only */
+	struct config *memo_cfg;  /* a reference that keeps its snapshot */
 };
 
 /* sentinels in epoll_event.data for the two descriptors that are no conn */
@@ -296,7 +300,13 @@ static int answer_all(struct socketmap *sm, struct conn *c, int64_t now)
 			goto out;
 		}
 		cfg = store_pin();
-		lookup_answer(cfg, req, reqlen, &ans);
+		if (cfg != sm->memo_cfg) { /* a reload: the memo starts over */
+			lookup_memo_forget(sm->memo);
+			store_release(sm->memo_cfg);
+			sm->memo_cfg = cfg;
+			cfg = store_pin(); /* the lookup's own reference */
+		}
+		lookup_answer_memo(sm->memo, cfg, req, reqlen, &ans);
 		store_release(cfg);
 		netstring_encode(&c->out, ans.s, ans.len);
 		sm->lookups++;
@@ -498,6 +508,7 @@ struct socketmap *socketmap_open(const char *spec, char *err, size_t errlen)
 	struct epoll_event ev;
 
 	sm->lfd = sm->efd = sm->epfd = -1;
+	sm->memo = lookup_memo_new();
 	if (sockspec_parse(spec, &sm->ss, err, errlen) < 0 ||
 	    (sm->lfd = sockspec_listen(&sm->ss, SOMAXCONN, err, errlen)) < 0)
 		goto fail;
@@ -548,11 +559,17 @@ void socketmap_stop(struct socketmap *sm)
 		if (write(sm->efd, &one, sizeof(one)) != sizeof(one))
 			log_msg(LOG_ERR, "socketmap: cannot wake the service thread");
 		pthread_join(sm->thread, NULL);
-		log_msg(LOG_INFO, "socketmap: stopped after %lu lookups, %lu "
-			"connections", sm->lookups, sm->next_id);
+		unsigned long hits, misses;
+
+		lookup_memo_stats(sm->memo, &hits, &misses);
+		log_msg(LOG_INFO, "socketmap: stopped after %lu lookups (%lu "
+			"renderings, %lu from the memo), %lu connections",
+			sm->lookups, misses, hits, sm->next_id);
 	}
 	while (sm->head)
 		conn_close(sm, sm->head, LOG_DEBUG, NULL);
+	lookup_memo_free(sm->memo);
+	store_release(sm->memo_cfg);
 	if (sm->lfd >= 0) {
 		close(sm->lfd);
 		if (sm->ss.family == AF_UNIX)

@@ -28,6 +28,8 @@ static const char test_conf[] =
 	"  { name = \"nohelp\"; commands = [\"HELP\"]; reply = \"502 5.5.1\";\n"
 	"    text = \"Error: command not implemented\";\n"
 	"    lines = [\"HELP is not offered by this server.\"]; },\n"
+	"  { name = \"syntax\"; code = 500; enhanced = \"5.5.2\";\n"
+	"    lines = [\"Your mail program sent a line this server cannot read.\"]; },\n"
 	"  { name = \"grey\"; code = 450; pattern = \"greylist\"; mode = \"replace\";\n"
 	"    lines = [\"Greylisted: your server should retry in a few minutes.\"]; },\n"
 	"  { name = \"relay\"; code = 554; enhanced = \"5.7.1\"; pattern = \"Relay access denied\";\n"
@@ -309,6 +311,10 @@ static void test_explained(void **state)
 			assert_int_equal(lookup_filter(cfg, k, strlen(k), &b), -1);
 		}
 	}
+	/* a reply rule's own lines for 500 5.5.2 do not hide the knowledge
+	 * base lines the "*" command rule gave the milter (milter_foo) */
+	assert_int_equal(footer("500 5.5.2 Error: bad UTF-8 syntax", &b), 0);
+	assert_string_equal(b.s, "Your mail program sent a line this server cannot read.");
 	/* the other filter's reply still gets a footer, within the budget */
 	assert_int_equal(footer("550-5.7.1 Rejected by policy\r\n550 5.7.1 See "
 				"https://example.org/policy", &b), 0);
@@ -426,6 +432,84 @@ static void test_huge_keys(void **state)
 	free(req);
 }
 
+/* memo_same - memo answers equal plain ones for every key, twice */
+static void memo_same(struct lookup_memo *m, const struct config *c,
+		      struct strlist *keys)
+{
+	struct buf a, b;
+
+	buf_init(&a);
+	buf_init(&b);
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < keys->n; i++) {
+			lookup_answer(c, keys->v[i], strlen(keys->v[i]), &a);
+			lookup_answer_memo(m, c, keys->v[i], strlen(keys->v[i]), &b);
+			if (a.len != b.len || memcmp(a.s, b.s, a.len) != 0)
+				fail_msg("key \"%s\": memo \"%.60s\", plain \"%.60s\"",
+					 keys->v[i], b.s, a.s);
+		}
+	}
+	buf_release(&a);
+	buf_release(&b);
+}
+
+static void test_memo(void **state)
+{
+	static const char *const texts[] = {
+		"<bob@test.example>: User unknown", "<marie@exemple.fr>: inconnu",
+		"Relay access denied", "Greylisted, see greylist docs", "",
+	};
+	struct lookup_memo *m = lookup_memo_new();
+	struct strlist keys;
+	struct config *other;
+	char err[512], path[64];
+	unsigned long hits, misses;
+
+	(void)state;
+	strlist_init(&keys);
+	/* far more distinct renderings than the memo has slots */
+	for (int code = 400; code < 600; code += 7) {
+		for (int sub = 0; sub < 8; sub += 3) {
+			for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
+				struct buf k;
+
+				buf_init(&k);
+				buf_printf(&k, "%s %d %d.%d.%d %s", t % 2 ? "filter" : "footer",
+					   code, code / 100, sub, (int)t, texts[t]);
+				strlist_take(&keys, buf_detach(&k));
+				buf_release(&k);
+			}
+		}
+	}
+	strlist_add(&keys, "footer 550 5.1.1 <bob@test.example>: User unknown");
+	strlist_add(&keys, "filter 450 4.2.0 <a@b.example>: greylisted");
+	strlist_add(&keys, "footer 550-5.1.1 a\r\n550 5.1.1 b");
+	{
+		struct buf k;
+
+		buf_init(&k);
+		buf_printf(&k, "footer %s", milter_foo);
+		strlist_take(&keys, buf_detach(&k));
+		buf_release(&k);
+	}
+	memo_same(m, cfg, &keys);
+	lookup_memo_stats(m, &hits, &misses);
+	assert_true(hits > 0 && misses > 0);
+	/* another snapshot through the same memo: nothing of the first shows */
+	other = tu_load("languages = [\"fr\"];\nmax_lines = 4;\n", err, sizeof(err),
+			path, sizeof(path));
+	assert_non_null(other);
+	memo_same(m, other, &keys);
+	memo_same(m, cfg, &keys);
+	lookup_memo_forget(m);
+	config_free(other);
+	unlink(path);
+	memo_same(m, cfg, &keys);
+	lookup_memo_free(m);
+	lookup_memo_free(NULL);
+	strlist_release(&keys);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -441,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_answer_protocol),
 		cmocka_unit_test(test_hostile_keys),
 		cmocka_unit_test(test_huge_keys),
+		cmocka_unit_test(test_memo),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
