@@ -155,6 +155,104 @@ static void base_req(const struct config *cfg, const struct reply *r,
 	req->max_lines = cfg->max_lines - (int)r->n;
 }
 
+/* memo_clear - forget every memorised rendering */
+static void memo_clear(struct lookup_memo *m)
+{
+	for (size_t i = 0; i < MEMO_SLOTS; i++) {
+		if (m->e[i].used) {
+			strlist_release(&m->e[i].lines);
+			buf_release(&m->e[i].footer);
+		}
+		m->e[i].used = 0;
+	}
+	m->cfg = NULL;
+}
+
+/* memo_slot - where a rendering lives in the memo */
+static size_t memo_slot(const struct guidance_req *req)
+{
+	uintptr_t h = (uintptr_t)req->rule * 31u + (uintptr_t)req->langs;
+
+	h = h * 31u + (uintptr_t)(req->st.code * 1000003 + req->st.cls * 10007 +
+				  req->st.subject * 1009 + req->st.detail);
+	h = h * 31u + (uintptr_t)(req->max_lines * 2 + (int)req->target);
+	return (size_t)(h ^ (h >> 17)) % MEMO_SLOTS;
+}
+
+/*
+ * memo_find - the memo entry for req's inputs (tmp without a memo);
+ * *fresh is set when the caller must fill its lines (and footer)
+ */
+static struct memo_entry *memo_find(struct lookup_memo *m,
+				    const struct config *cfg,
+				    const struct guidance_req *req,
+				    struct memo_entry *tmp, int *fresh)
+{
+	struct memo_entry *e = tmp;
+
+	*fresh = 1;
+	if (m) {
+		if (m->cfg != cfg) {
+			memo_clear(m);
+			m->cfg = cfg;
+		}
+		e = &m->e[memo_slot(req)];
+		if (e->used && e->rule == req->rule && e->langs == req->langs &&
+		    e->max_lines == req->max_lines && e->target == req->target &&
+		    memcmp(&e->st, &req->st, sizeof(e->st)) == 0) {
+			m->hits++;
+			*fresh = 0;
+			return e;
+		}
+		if (e->used) {
+			strlist_release(&e->lines);
+			buf_release(&e->footer);
+		}
+		m->misses++;
+	}
+	memset(e, 0, sizeof(*e));
+	strlist_init(&e->lines);
+	buf_init(&e->footer);
+	e->st = req->st;
+	e->rule = req->rule;
+	e->langs = req->langs;
+	e->max_lines = req->max_lines;
+	e->target = req->target;
+	e->used = 1;
+	return e;
+}
+
+/*
+ * render - the guidance lines of req (its rule matched already), and for
+ * a footer their template, from the memo or rendered now (into tmp
+ * without a memo). The result stays valid until the next call.
+ */
+static const struct memo_entry *render(struct lookup_memo *m,
+				       const struct config *cfg,
+				       const struct guidance_req *req,
+				       struct memo_entry *tmp)
+{
+	int fresh;
+	struct memo_entry *e = memo_find(m, cfg, req, tmp, &fresh);
+
+	if (fresh) {
+		guidance_build(cfg, req, &e->lines);
+		if (req->target == TARGET_FOOTER && e->lines.n)
+			guidance_footer(&e->footer, &e->lines);
+	}
+	return e;
+}
+
+/* tmp_release - free what render left in tmp */
+static void tmp_release(struct memo_entry *tmp)
+{
+	if (tmp->used) {
+		strlist_release(&tmp->lines);
+		buf_release(&tmp->footer);
+		tmp->used = 0;
+	}
+}
+
 /* same_reply - does a command rule answer with exactly this status */
 static int same_reply(const struct rule *rule, const struct smtp_status *st)
 {
@@ -194,31 +292,19 @@ static int own_lines(const struct rule *rule)
 	return rule->nlines || rule->nappend;
 }
 
-/*
- * explained - see lookup_explained; r is the parsed key. The candidates
- * are rendered once per language for each distinct source: the reply
- * rule that matches (else the knowledge base), the knowledge base again
- * when a command rule without lines of its own would fall back to it,
- * and each command rule with lines of its own.
- */
-static int explained(const struct config *cfg, const struct reply *r)
+/* candidates - every line this config's guidance for r can hold, into out */
+static void candidates(const struct config *cfg, const struct reply *r,
+		       const struct rule *reply_rule, struct strlist *out)
 {
 	struct command_rules cr;
-	struct strlist cand;
-	const struct rule *reply_rule, *plain = NULL;
-	int found = 0;
+	const struct rule *plain = NULL;
 
-	if (r->n < 2)
-		return 0;
 	memset(&cr, 0, sizeof(cr));
 	cr.st = &r->st;
 	hash_walk(cfg->command_index, collect_rule, &cr);
 	for (size_t k = 0; k < cr.n && plain == NULL; k++)
 		if (!own_lines(cr.v[k]))
 			plain = cr.v[k];
-	reply_rule = rules_match_reply(cfg, &r->st, r->lines[0].text,
-				       r->lines[0].len);
-	strlist_init(&cand);
 	for (size_t l = 0; l < cfg->kb->n; l++) {
 		char *code = cfg->kb->langs[l]->code;
 		struct strlist one = {&code, 1, 1};
@@ -228,26 +314,54 @@ static int explained(const struct config *cfg, const struct reply *r)
 		req.langs = &one;
 		req.max_lines = REPLY_LINES_MAX;
 		req.rule = reply_rule ? reply_rule : plain;
-		guidance_build(cfg, &req, &cand);
+		guidance_build(cfg, &req, out);
 		if (reply_rule && plain) {
 			req.rule = plain;
-			guidance_build(cfg, &req, &cand);
+			guidance_build(cfg, &req, out);
 		}
 		for (size_t k = 0; k < cr.n; k++) {
 			if (!own_lines(cr.v[k]))
 				continue;
 			req.rule = cr.v[k];
-			guidance_build(cfg, &req, &cand);
+			guidance_build(cfg, &req, out);
 		}
 	}
+}
+
+/*
+ * explained - see lookup_explained; r is the parsed key. The candidate
+ * lines are rendered once per language for each distinct source: the
+ * reply rule that matches (else the knowledge base), the knowledge base
+ * again when a command rule without lines of its own falls back to it,
+ * and each command rule with lines of its own. They depend only on the
+ * status and the reply rule, so the memo keeps them (max_lines -1).
+ */
+static int explained(struct lookup_memo *m, const struct config *cfg,
+		     const struct reply *r)
+{
+	struct guidance_req key;
+	struct memo_entry tmp = {0}, *e;
+	int fresh, found = 0;
+
+	if (r->n < 2)
+		return 0;
+	memset(&key, 0, sizeof(key));
+	key.st = r->st;
+	key.rule = rules_match_reply(cfg, &r->st, r->lines[0].text,
+				     r->lines[0].len);
+	key.max_lines = -1;
+	key.target = TARGET_PLAIN;
+	e = memo_find(m, cfg, &key, &tmp, &fresh);
+	if (fresh)
+		candidates(cfg, r, key.rule, &e->lines);
 	for (size_t i = 1; i < r->n && !found; i++) {
 		const struct line *l = &r->lines[i];
 
-		for (size_t k = 0; k < cand.n && !found; k++)
-			found = l->len && strlen(cand.v[k]) == l->len &&
-				memcmp(cand.v[k], l->text, l->len) == 0;
+		for (size_t k = 0; k < e->lines.n && !found; k++)
+			found = l->len && strlen(e->lines.v[k]) == l->len &&
+				memcmp(e->lines.v[k], l->text, l->len) == 0;
 	}
-	strlist_release(&cand);
+	tmp_release(&tmp);
 	return found;
 }
 
@@ -256,86 +370,7 @@ int lookup_explained(const struct config *cfg, const char *key, size_t len)
 {
 	struct reply r;
 
-	return parse_key(key, len, &r) == 0 && explained(cfg, &r);
-}
-
-/* memo_clear - forget every memorised rendering */
-static void memo_clear(struct lookup_memo *m)
-{
-	for (size_t i = 0; i < MEMO_SLOTS; i++) {
-		if (m->e[i].used) {
-			strlist_release(&m->e[i].lines);
-			buf_release(&m->e[i].footer);
-		}
-		m->e[i].used = 0;
-	}
-	m->cfg = NULL;
-}
-
-/* memo_slot - where a rendering lives in the memo */
-static size_t memo_slot(const struct guidance_req *req)
-{
-	uintptr_t h = (uintptr_t)req->rule * 31u + (uintptr_t)req->langs;
-
-	h = h * 31u + (uintptr_t)(req->st.code * 1000003 + req->st.cls * 10007 +
-				  req->st.subject * 1009 + req->st.detail);
-	h = h * 31u + (uintptr_t)(req->max_lines * 2 + (int)req->target);
-	return (size_t)(h ^ (h >> 17)) % MEMO_SLOTS;
-}
-
-/*
- * render - the guidance lines of req (its rule matched already), and for
- * a footer their template, from the memo when it has them; else rendered
- * into tmp (and the memo). The result stays valid until the next call.
- */
-static const struct memo_entry *render(struct lookup_memo *m,
-				       const struct config *cfg,
-				       const struct guidance_req *req,
-				       struct memo_entry *tmp)
-{
-	struct memo_entry *e = tmp;
-
-	if (m) {
-		if (m->cfg != cfg) {
-			memo_clear(m);
-			m->cfg = cfg;
-		}
-		e = &m->e[memo_slot(req)];
-		if (e->used && e->rule == req->rule && e->langs == req->langs &&
-		    e->max_lines == req->max_lines && e->target == req->target &&
-		    memcmp(&e->st, &req->st, sizeof(e->st)) == 0) {
-			m->hits++;
-			return e;
-		}
-		if (e->used) {
-			strlist_release(&e->lines);
-			buf_release(&e->footer);
-		}
-		m->misses++;
-	}
-	memset(e, 0, sizeof(*e));
-	strlist_init(&e->lines);
-	buf_init(&e->footer);
-	e->st = req->st;
-	e->rule = req->rule;
-	e->langs = req->langs;
-	e->max_lines = req->max_lines;
-	e->target = req->target;
-	guidance_build(cfg, req, &e->lines);
-	if (req->target == TARGET_FOOTER && e->lines.n)
-		guidance_footer(&e->footer, &e->lines);
-	e->used = 1;
-	return e;
-}
-
-/* tmp_release - free what render left in tmp */
-static void tmp_release(struct memo_entry *tmp)
-{
-	if (tmp->used) {
-		strlist_release(&tmp->lines);
-		buf_release(&tmp->footer);
-		tmp->used = 0;
-	}
+	return parse_key(key, len, &r) == 0 && explained(NULL, cfg, &r);
 }
 
 /* footer_memo - lookup_footer through a memo (NULL: none) */
@@ -350,7 +385,7 @@ static int footer_memo(struct lookup_memo *m, const struct config *cfg,
 
 	buf_reset(out);
 	if (parse_key(key, len, &r) < 0 || (int)r.n >= cfg->max_lines ||
-	    explained(cfg, &r))
+	    explained(m, cfg, &r))
 		goto out;
 	base_req(cfg, &r, &req, TARGET_FOOTER);
 	req.rule = rules_match_reply(cfg, &r.st, req.text, req.textlen);
@@ -400,7 +435,7 @@ static int filter_memo(struct lookup_memo *m, const struct config *cfg,
 	int rc = -1;
 
 	buf_reset(out);
-	if (parse_key(key, len, &r) < 0 || explained(cfg, &r))
+	if (parse_key(key, len, &r) < 0 || explained(m, cfg, &r))
 		goto out;
 	base_req(cfg, &r, &req, TARGET_PLAIN);
 	req.rule = rules_match_reply(cfg, &r.st, req.text, req.textlen);
