@@ -45,7 +45,7 @@ struct memo_entry {
 	int max_lines;
 	enum guidance_target target;
 	struct strlist lines;
-	struct buf footer;     /* TARGET_FOOTER: the encoded template */
+	struct buf footer; /* TARGET_FOOTER: the encoded template */
 };
 
 struct lookup_memo {
@@ -149,8 +149,8 @@ static void base_req(const struct config *cfg, const struct reply *r,
 	req->st = r->st;
 	req->text = r->lines[0].text;
 	req->textlen = r->lines[0].len;
-	req->langs = rules_languages(cfg, NULL, NULL,
-				     r->domain[0] ? r->domain : NULL);
+	req->langs =
+	    rules_languages(cfg, NULL, NULL, r->domain[0] ? r->domain : NULL);
 	req->target = target;
 	req->max_lines = cfg->max_lines - (int)r->n;
 }
@@ -198,7 +198,8 @@ static struct memo_entry *memo_find(struct lookup_memo *m,
 		}
 		e = &m->e[memo_slot(req)];
 		if (e->used && e->rule == req->rule && e->langs == req->langs &&
-		    e->max_lines == req->max_lines && e->target == req->target &&
+		    e->max_lines == req->max_lines &&
+		    e->target == req->target &&
 		    memcmp(&e->st, &req->st, sizeof(e->st)) == 0) {
 			m->hits++;
 			*fresh = 0;
@@ -347,8 +348,8 @@ static int explained(struct lookup_memo *m, const struct config *cfg,
 		return 0;
 	memset(&key, 0, sizeof(key));
 	key.st = r->st;
-	key.rule = rules_match_reply(cfg, &r->st, r->lines[0].text,
-				     r->lines[0].len);
+	key.rule =
+	    rules_match_reply(cfg, &r->st, r->lines[0].text, r->lines[0].len);
 	key.max_lines = -1;
 	key.target = TARGET_PLAIN;
 	e = memo_find(m, cfg, &key, &tmp, &fresh);

@@ -37,15 +37,17 @@ int netstring_parse(const char *buf, size_t len, size_t max,
 		max = NETSTRING_MAX;
 	while (i < len && buf[i] >= '0' && buf[i] <= '9') {
 		if (i == 1 && buf[0] == '0') {
-			snprintf(err, errlen, "malformed netstring: leading zero in "
-				 "the length");
+			snprintf(
+			    err, errlen,
+			    "malformed netstring: leading zero in the length");
 			goto out;
 		}
 		n = n * 10 + (size_t)(buf[i] - '0');
 		i++;
 		if (n > max) {
-			snprintf(err, errlen, "netstring length over the limit of "
-				 "%zu bytes", max);
+			snprintf(err, errlen,
+				 "netstring length over the limit of %zu bytes",
+				 max);
 			goto out;
 		}
 	}
@@ -55,14 +57,18 @@ int netstring_parse(const char *buf, size_t len, size_t max,
 	}
 	if (i == 0) {
 		describe(what, sizeof(what), (unsigned char)buf[0]);
-		snprintf(err, errlen, "malformed netstring: %s where the length "
-			 "should start", what);
+		snprintf(
+		    err, errlen,
+		    "malformed netstring: %s where the length should start",
+		    what);
 		goto out;
 	}
 	if (buf[i] != ':') {
 		describe(what, sizeof(what), (unsigned char)buf[i]);
-		snprintf(err, errlen, "malformed netstring: %s after the length, "
-			 "expected ':'", what);
+		snprintf(
+		    err, errlen,
+		    "malformed netstring: %s after the length, expected ':'",
+		    what);
 		goto out;
 	}
 	i++;
@@ -72,8 +78,10 @@ int netstring_parse(const char *buf, size_t len, size_t max,
 	}
 	if (buf[i + n] != ',') {
 		describe(what, sizeof(what), (unsigned char)buf[i + n]);
-		snprintf(err, errlen, "malformed netstring: %s after %zu payload "
-			 "bytes, expected ','", what, n);
+		snprintf(err, errlen,
+			 "malformed netstring: %s after %zu payload bytes, "
+			 "expected ','",
+			 what, n);
 		goto out;
 	}
 	*payload = buf + i;
@@ -101,18 +109,22 @@ int netstring_split_request(const char *req, size_t len, const char **name,
 	size_t n;
 
 	if (sp == NULL) {
-		snprintf(err, errlen, "malformed request: expected \"NAME KEY\"");
+		snprintf(err, errlen,
+			 "malformed request: expected \"NAME KEY\"");
 		return -1;
 	}
 	n = (size_t)(sp - req);
 	if (n == 0 || n > NAME_MAX_LEN) {
-		snprintf(err, errlen, "malformed request: the map name must be 1 "
-			 "to %d bytes", NAME_MAX_LEN);
+		snprintf(
+		    err, errlen,
+		    "malformed request: the map name must be 1 to %d bytes",
+		    NAME_MAX_LEN);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (req[i] <= 0x20 || req[i] >= 0x7f) {
-			snprintf(err, errlen, "malformed request: the map name is not "
+			snprintf(err, errlen,
+				 "malformed request: the map name is not "
 				 "printable ASCII");
 			return -1;
 		}

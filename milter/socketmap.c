@@ -52,22 +52,22 @@
 #include <time.h>
 #include <unistd.h>
 
-#define IN_START 4096      /* first size of an input buffer */
-#define READ_CHUNK 65536   /* bytes read per wake-up and connection */
-#define OUT_HIGH 65536     /* answers waiting: stop taking requests */
+#define IN_START 4096	 /* first size of an input buffer */
+#define READ_CHUNK 65536 /* bytes read per wake-up and connection */
+#define OUT_HIGH 65536	 /* answers waiting: stop taking requests */
 #define MAX_EVENTS 256
-#define CAP_LOG_EVERY 60   /* seconds between "too many clients" lines */
+#define CAP_LOG_EVERY 60 /* seconds between "too many clients" lines */
 
 struct conn {
 	int fd;
 	unsigned long id;
 	char peer[64];
-	char *in;              /* received bytes not yet answered */
+	char *in; /* received bytes not yet answered */
 	size_t inlen, incap;
-	struct buf out;        /* answers not yet written */
-	size_t outoff;         /* bytes of out already written */
-	int64_t last;          /* ms: connect or last complete request */
-	uint32_t events;       /* what epoll watches now */
+	struct buf out;		  /* answers not yet written */
+	size_t outoff;		  /* bytes of out already written */
+	int64_t last;		  /* ms: connect or last complete request */
+	uint32_t events;	  /* what epoll watches now */
 	struct conn *prev, *next; /* by last: the head idles longest */
 };
 
@@ -76,7 +76,7 @@ struct socketmap {
 	struct sockspec ss;
 	pthread_t thread;
 	int started;
-	int accepting;         /* lfd is in the epoll set */
+	int accepting;	       /* lfd is in the epoll set */
 	int64_t resume_accept; /* ms: re-add lfd after a descriptor shortage */
 	struct conn *head, *tail;
 	size_t nconns;
@@ -159,7 +159,8 @@ static void conn_close(struct socketmap *sm, struct conn *c, int prio,
 		       const char *why)
 {
 	if (why)
-		log_msg(prio, "socketmap: conn %lu from %s: %s; connection closed",
+		log_msg(prio,
+			"socketmap: conn %lu from %s: %s; connection closed",
 			c->id, c->peer, why);
 	epoll_ctl(sm->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
@@ -169,7 +170,8 @@ static void conn_close(struct socketmap *sm, struct conn *c, int prio,
 	free(c);
 	sm->nconns--;
 	if (!sm->accepting && sm->resume_accept == 0) {
-		struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &tag_listen};
+		struct epoll_event ev = {.events = EPOLLIN,
+					 .data.ptr = &tag_listen};
 
 		if (epoll_ctl(sm->epfd, EPOLL_CTL_ADD, sm->lfd, &ev) == 0)
 			sm->accepting = 1;
@@ -206,8 +208,10 @@ static void refuse(struct socketmap *sm, int fd, int max_clients, int64_t now)
 {
 	close(fd);
 	sm->refused++;
-	if (sm->cap_logged == 0 || now - sm->cap_logged >= CAP_LOG_EVERY * 1000) {
-		log_msg(LOG_WARNING, "socketmap: %d clients connected, the limit "
+	if (sm->cap_logged == 0 ||
+	    now - sm->cap_logged >= CAP_LOG_EVERY * 1000) {
+		log_msg(LOG_WARNING,
+			"socketmap: %d clients connected, the limit "
 			"(socketmap.max_clients): refused %lu connection(s)",
 			max_clients, sm->refused);
 		sm->cap_logged = now;
@@ -221,8 +225,9 @@ static void pause_accept(struct socketmap *sm, int64_t now, int err)
 	if (sm->accepting) {
 		epoll_ctl(sm->epfd, EPOLL_CTL_DEL, sm->lfd, NULL);
 		sm->accepting = 0;
-		log_msg(LOG_WARNING, "socketmap: accept: %s; not accepting for "
-			"a second", strerror(err));
+		log_msg(LOG_WARNING,
+			"socketmap: accept: %s; not accepting for a second",
+			strerror(err));
 	}
 	sm->resume_accept = now + 1000;
 }
@@ -234,13 +239,14 @@ static void accept_all(struct socketmap *sm, int64_t now)
 
 	current_limits(&max_clients, &idle);
 	for (;;) {
-		int fd = accept4(sm->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd =
+		    accept4(sm->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct epoll_event ev;
 		struct conn *c;
 
 		if (fd < 0) {
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-			    errno == ENOMEM)
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
 				pause_accept(sm, now, errno);
 			return; /* EAGAIN, or a client gone before we took it */
 		}
@@ -257,7 +263,8 @@ static void accept_all(struct socketmap *sm, int64_t now)
 		ev.events = EPOLLIN;
 		ev.data.ptr = c;
 		if (epoll_ctl(sm->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-			log_msg(LOG_ERR, "socketmap: epoll_ctl: %s", strerror(errno));
+			log_msg(LOG_ERR, "socketmap: epoll_ctl: %s",
+				strerror(errno));
 			close(fd);
 			buf_release(&c->out);
 			free(c);
@@ -284,8 +291,9 @@ static int answer_all(struct socketmap *sm, struct conn *c, int64_t now)
 	for (;;) {
 		const char *req;
 		size_t reqlen, used;
-		int r = netstring_parse(c->in + off, c->inlen - off, NETSTRING_MAX,
-					&req, &reqlen, &used, err, sizeof(err));
+		int r =
+		    netstring_parse(c->in + off, c->inlen - off, NETSTRING_MAX,
+				    &req, &reqlen, &used, err, sizeof(err));
 		struct config *cfg;
 
 		if (r == 0)
@@ -333,8 +341,8 @@ static int flush(struct socketmap *sm, struct conn *c)
 	uint32_t want;
 
 	while (c->outoff < c->out.len) {
-		ssize_t n = send(c->fd, c->out.s + c->outoff, c->out.len - c->outoff,
-				 MSG_NOSIGNAL);
+		ssize_t n = send(c->fd, c->out.s + c->outoff,
+				 c->out.len - c->outoff, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -397,8 +405,10 @@ static void on_readable(struct socketmap *sm, struct conn *c, int64_t now)
 		c->incap = cap;
 	}
 	room = c->incap - c->inlen;
-	n = recv(c->fd, c->in + c->inlen, room < READ_CHUNK ? room : READ_CHUNK, 0);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+	n = recv(c->fd, c->in + c->inlen, room < READ_CHUNK ? room : READ_CHUNK,
+		 0);
+	if (n < 0 &&
+	    (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		return;
 	if (n < 0) {
 		snprintf(why, sizeof(why), "read: %s", strerror(errno));
@@ -407,8 +417,10 @@ static void on_readable(struct socketmap *sm, struct conn *c, int64_t now)
 	}
 	if (n == 0) {
 		if (c->inlen) {
-			snprintf(why, sizeof(why), "end of input in the middle of a "
-				 "request (%zu bytes)", c->inlen);
+			snprintf(why, sizeof(why),
+				 "end of input in the middle of a request (%zu "
+				 "bytes)",
+				 c->inlen);
 			conn_close(sm, c, LOG_WARNING, why);
 		} else {
 			conn_close(sm, c, LOG_DEBUG, NULL);
@@ -439,10 +451,11 @@ static int expire(struct socketmap *sm, int64_t now)
 	while (sm->head && now - sm->head->last >= limit) {
 		char why[96];
 
-		snprintf(why, sizeof(why), "no complete request for %ds%s", idle,
+		snprintf(why, sizeof(why), "no complete request for %ds%s",
+			 idle,
 			 sm->head->inlen ? " (a partial one pending)" : "");
-		conn_close(sm, sm->head, sm->head->inlen ? LOG_WARNING : LOG_INFO,
-			   why);
+		conn_close(sm, sm->head,
+			   sm->head->inlen ? LOG_WARNING : LOG_INFO, why);
 	}
 	if (sm->head && sm->head->last + limit - now < wait)
 		wait = sm->head->last + limit - now;
@@ -452,8 +465,8 @@ static int expire(struct socketmap *sm, int64_t now)
 						 .data.ptr = &tag_listen};
 
 			sm->resume_accept = 0;
-			if (!sm->accepting &&
-			    epoll_ctl(sm->epfd, EPOLL_CTL_ADD, sm->lfd, &ev) == 0)
+			if (!sm->accepting && epoll_ctl(sm->epfd, EPOLL_CTL_ADD,
+							sm->lfd, &ev) == 0)
 				sm->accepting = 1;
 		} else if (sm->resume_accept - now < wait) {
 			wait = sm->resume_accept - now;
@@ -475,7 +488,8 @@ static void *serve(void *arg)
 		int64_t now = now_ms();
 
 		if (n < 0 && errno != EINTR) {
-			log_msg(LOG_ERR, "socketmap: epoll_wait: %s", strerror(errno));
+			log_msg(LOG_ERR, "socketmap: epoll_wait: %s",
+				strerror(errno));
 			break;
 		}
 		for (int i = 0; i < n; i++) {
@@ -494,8 +508,9 @@ static void *serve(void *arg)
 			} else if (evs[i].events & EPOLLIN) {
 				on_readable(sm, c, now);
 			}
-			/* c may be freed now; no later event of this batch names it,
-			 * as each descriptor appears at most once per epoll_wait */
+			/* c may be freed now; no later event of this batch
+			 * names it, as each descriptor appears at most once per
+			 * epoll_wait */
 		}
 	}
 	return NULL;
@@ -506,33 +521,37 @@ struct socketmap *socketmap_open(const char *spec, char *err, size_t errlen)
 {
 	struct socketmap *sm = xcalloc(1, sizeof(*sm));
 	struct epoll_event ev;
+	int rc, ok = 0;
 
 	sm->lfd = sm->efd = sm->epfd = -1;
 	sm->memo = lookup_memo_new();
 	if (sockspec_parse(spec, &sm->ss, err, errlen) < 0 ||
 	    (sm->lfd = sockspec_listen(&sm->ss, SOMAXCONN, err, errlen)) < 0)
-		goto fail;
+		goto out;
 	if ((sm->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 ||
 	    (sm->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "%s: %s", sm->efd < 0 ? "eventfd" :
-			 "epoll_create1", strerror(errno));
-		goto fail;
+		snprintf(err, errlen, "%s: %s",
+			 sm->efd < 0 ? "eventfd" : "epoll_create1",
+			 strerror(errno));
+		goto out;
 	}
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
 	ev.data.ptr = &tag_listen;
-	if (epoll_ctl(sm->epfd, EPOLL_CTL_ADD, sm->lfd, &ev) < 0)
-		goto fail_ctl;
+	rc = epoll_ctl(sm->epfd, EPOLL_CTL_ADD, sm->lfd, &ev);
 	ev.data.ptr = &tag_wake;
-	if (epoll_ctl(sm->epfd, EPOLL_CTL_ADD, sm->efd, &ev) < 0)
-		goto fail_ctl;
+	if (rc < 0 || epoll_ctl(sm->epfd, EPOLL_CTL_ADD, sm->efd, &ev) < 0) {
+		snprintf(err, errlen, "epoll_ctl: %s", strerror(errno));
+		goto out;
+	}
 	sm->accepting = 1;
+	ok = 1;
+out:
+	if (!ok) {
+		socketmap_stop(sm);
+		sm = NULL;
+	}
 	return sm;
-fail_ctl:
-	snprintf(err, errlen, "epoll_ctl: %s", strerror(errno));
-fail:
-	socketmap_stop(sm);
-	return NULL;
 }
 
 /* socketmap_start - see socketmap.h */
@@ -557,13 +576,15 @@ void socketmap_stop(struct socketmap *sm)
 		return;
 	if (sm->started) {
 		if (write(sm->efd, &one, sizeof(one)) != sizeof(one))
-			log_msg(LOG_ERR, "socketmap: cannot wake the service thread");
+			log_msg(LOG_ERR,
+				"socketmap: cannot wake the service thread");
 		pthread_join(sm->thread, NULL);
 		unsigned long hits, misses;
 
 		lookup_memo_stats(sm->memo, &hits, &misses);
-		log_msg(LOG_INFO, "socketmap: stopped after %lu lookups (%lu "
-			"renderings, %lu from the memo), %lu connections",
+		log_msg(LOG_INFO,
+			"socketmap: stopped after %lu lookups (%lu renderings, "
+			"%lu from the memo), %lu connections",
 			sm->lookups, misses, hits, sm->next_id);
 	}
 	while (sm->head)
