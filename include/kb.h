@@ -33,6 +33,8 @@ struct kb_entry {
 
 struct kb_headings {
 	char *description, *when, *fix, *sender, *admin, *class_fallback;
+	struct hash *site; /* lang.conf "site = { name = text; }", optional:
+			    * the help site's strings (htmlsite.h), owned */
 };
 
 struct kb_lang {

@@ -38,7 +38,7 @@ static const char *const builtin_vars[] = {
 static const char *const top_keys[] = {
 	"knowledge_base", "languages", "language_rules", "milter_socket",
 	"socketmap_socket", "user", "pid_file", "helpdesk", "help_url",
-	"variables", "line_width", "max_lines", "utf8", "on_error", "socketmap",
+	"help_compare", "variables", "line_width", "max_lines", "utf8", "on_error", "socketmap",
 	"footer", "rules", "guidance", "include", NULL};
 static const char *const rule_keys[] = {
 	"name", "enabled", "code", "enhanced", "pattern", "commands", "reply",
@@ -63,6 +63,7 @@ struct loader {
 	char *err;
 	size_t errlen;
 	int order;
+	const config_setting_t *compare; /* help_compare of the last layer */
 };
 
 /* fail - "file:line: message" */
@@ -868,6 +869,8 @@ static int apply_settings(struct loader *ld, config_setting_t *root)
 		return fail(ld, config_setting_get_member(root, "help_url"),
 			    "'help_url': at most 200 printable characters, no space, "
 			    "no '$'");
+	if ((s = config_setting_get_member(root, "help_compare")) != NULL)
+		ld->compare = s; /* checked once the knowledge base is loaded */
 	if ((s = config_setting_get_member(root, "utf8")) != NULL) {
 		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
 			return fail(ld, s, "'utf8' must be true or false");
@@ -1007,6 +1010,77 @@ static int check_langs(struct loader *ld)
 	return 0;
 }
 
+/* the comparisons of the help site when the config names none */
+static const char *const default_compare[][2] = {
+	{"235", "502"}, {"235", "500"}, {"250", "502"}, {"235", "252"},
+	{"235", "250"}, {"550", "554"}, {"450", "550"}, {"421", "451"},
+	{"500", "502"}, {"501", "504"}};
+
+/* compare_missing - the language lacking an entry for code, or NULL */
+static const char *compare_missing(const struct config *cfg, const char *code)
+{
+	for (size_t i = 0; i < cfg->kb->n; i++)
+		if (kb_get(cfg->kb->langs[i], code) == NULL)
+			return cfg->kb->langs[i]->code;
+	return NULL;
+}
+
+/*
+ * check_compare - help_compare = ( ["235", "502"], ... ): pairs of distinct
+ * reply codes, each with an entry in every language, no pair twice; without
+ * the setting, the default pairs whose codes the base explains
+ */
+static int check_compare(struct loader *ld)
+{
+	struct config *cfg = ld->cfg;
+	const config_setting_t *s = ld->compare;
+	int n = s ? config_setting_length(s) : (int)(sizeof(default_compare) /
+						     sizeof(default_compare[0]));
+
+	if (s && !config_setting_is_list(s) && !config_setting_is_array(s))
+		return fail(ld, s, "'help_compare' must be a ( list ) of "
+			    "[\"code\", \"code\"] pairs");
+	cfg->compare = xcalloc((size_t)n + 1, sizeof(*cfg->compare));
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = s ? config_setting_get_elem(s, (unsigned)i) : NULL;
+		const char *a = e ? NULL : default_compare[i][0];
+		const char *b = e ? NULL : default_compare[i][1];
+		const char *miss;
+		int code;
+
+		if (e) {
+			if (!config_setting_is_array(e) || config_setting_length(e) != 2 ||
+			    !(a = config_setting_get_string_elem(e, 0)) ||
+			    !(b = config_setting_get_string_elem(e, 1)) ||
+			    smtpcode_parse_basic(a, strlen(a), &code) < 0 ||
+			    smtpcode_parse_basic(b, strlen(b), &code) < 0)
+				return fail(ld, e, "'help_compare': each pair is two reply "
+					    "codes, such as [\"550\", \"554\"]");
+			if (strcmp(a, b) == 0)
+				return fail(ld, e, "'help_compare': %s compared with itself",
+					    a);
+			if ((miss = compare_missing(cfg, a)) != NULL ||
+			    (miss = compare_missing(cfg, b)) != NULL)
+				return fail(ld, e, "'help_compare': %s is not in the "
+					    "knowledge base (language \"%s\")",
+					    compare_missing(cfg, a) ? a : b, miss);
+		} else if (compare_missing(cfg, a) || compare_missing(cfg, b)) {
+			continue;
+		}
+		for (size_t k = 0; k < cfg->ncompare; k++) {
+			const struct help_pair *p = &cfg->compare[k];
+
+			if ((!strcmp(p->a, a) && !strcmp(p->b, b)) ||
+			    (!strcmp(p->a, b) && !strcmp(p->b, a)))
+				return fail(ld, e, "'help_compare': %s and %s are "
+					    "compared twice", a, b);
+		}
+		memcpy(cfg->compare[cfg->ncompare].a, a, 4);
+		memcpy(cfg->compare[cfg->ncompare++].b, b, 4);
+	}
+	return 0;
+}
+
 /* config_load - see config.h */
 struct config *config_load(const char *file, char *err, size_t errlen)
 {
@@ -1050,7 +1124,7 @@ struct config *config_load(const char *file, char *err, size_t errlen)
 		if (apply_guidance(&ld, config_root_setting(&ld.files[i])) < 0)
 			goto out;
 	}
-	if (check_langs(&ld) < 0)
+	if (check_langs(&ld) < 0 || check_compare(&ld) < 0)
 		goto out;
 	index_rules(cfg);
 	ok = 1;
@@ -1080,6 +1154,7 @@ void config_free(struct config *cfg)
 	free(cfg->user);
 	free(cfg->pid_file);
 	free(cfg->help_url);
+	free(cfg->compare);
 	for (size_t i = 0; i < cfg->nvars; i++) {
 		free(cfg->vars[i].name);
 		free(cfg->vars[i].value);

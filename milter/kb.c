@@ -37,6 +37,14 @@ static void entry_free(struct kb_entry *e)
 	free(e);
 }
 
+/* free_value - hash_walk callback for tables that own their values */
+static void free_value(const char *key, void *value, void *ctx)
+{
+	(void)key;
+	(void)ctx;
+	free(value);
+}
+
 /* lang_free - one language */
 static void lang_free(struct kb_lang *l)
 {
@@ -52,6 +60,8 @@ static void lang_free(struct kb_lang *l)
 	free(l->head.sender);
 	free(l->head.admin);
 	free(l->head.class_fallback);
+	hash_walk(l->head.site, free_value, NULL);
+	hash_free(l->head.site);
 	free(l);
 }
 
@@ -85,6 +95,7 @@ static struct kb_lang *lang_add(struct kb *kb, const char *lang)
 	l = xcalloc(1, sizeof(*l));
 	l->code = xstrdup(lang);
 	l->entries = hash_new();
+	l->head.site = hash_new();
 	kb->langs = xrealloc(kb->langs, (kb->n + 1) * sizeof(*kb->langs));
 	kb->langs[kb->n++] = l;
 	return l;
@@ -356,9 +367,31 @@ out:
 	return rc;
 }
 
-static const char *const lang_keys[] = {"language", "name", "headings", NULL};
+static const char *const lang_keys[] = {"language", "name", "headings", "site",
+					NULL};
 static const char *const head_keys[] = {"description", "when", "fix", "sender",
 					"admin", "class_fallback", NULL};
+
+/* load_site - lang.conf's optional "site" group: named strings, each set */
+static int load_site(struct kb_load *ld, struct kb_lang *l,
+		     config_setting_t *root)
+{
+	config_setting_t *g = config_setting_get_member(root, "site");
+
+	if (g == NULL)
+		return 0;
+	if (!config_setting_is_group(g))
+		return load_fail(ld, g, "%s", "'site' must be a { group } of strings");
+	for (int i = 0; i < config_setting_length(g); i++) {
+		const char *name = config_setting_name(config_setting_get_elem(g, (unsigned)i));
+		char *v = NULL;
+
+		if (get_text(ld, g, name, &v) < 0)
+			return -1;
+		free(hash_put(l->head.site, name, v));
+	}
+	return 0;
+}
 
 /* load_lang_file - lang.conf: name and headings */
 static int load_lang_file(struct kb_load *ld, struct kb_lang *l,
@@ -387,7 +420,7 @@ static int load_lang_file(struct kb_load *ld, struct kb_lang *l,
 	    get_text(ld, h, "class_fallback", &l->head.class_fallback) <= 0)
 		return load_fail(ld, h, "%s", "headings need description, when, "
 				 "fix, sender, admin and class_fallback");
-	return 0;
+	return load_site(ld, l, root);
 }
 
 /* load_file - one file of the folder */
