@@ -4,7 +4,7 @@
  *
  * usage: smtp_storm [-s SESSIONS] [-n UNKNOWN] [-c COMMAND] [-e CODE]
  *                   [-m MESSAGES] [-r REJECTS] [-w HOLD] [-T TIMEOUT]
- *                   [-R ROUNDS] HOST PORT
+ *                   [-R ROUNDS] [-L LINES] HOST PORT
  *
  * Each of SESSIONS sessions (all open at once) reads the banner, says
  * EHLO, sends UNKNOWN times COMMAND (default "XSTORM") one after the
@@ -14,7 +14,9 @@
  * (<alice@test.example>), DATA and a small message (250). With -w the
  * sessions then hold the connection for HOLD seconds (after printing
  * "holding" once all are there), then QUIT. With -R a session that ends
- * is started again, ROUNDS times in all per slot. A session fails on an
+ * is started again, ROUNDS times in all per slot. With -L, each answer
+ * to an unknown command or a refused recipient must have at least LINES
+ * lines (the guidance is there). A session fails on an
  * unexpected reply, a connection error or no progress for TIMEOUT
  * seconds (default 30). Prints one line of counts:
  *   sessions=N failed=F replies=R lines=L unknown_replies=U seconds=S
@@ -54,7 +56,7 @@ struct sess {
 
 static const char *host, *command = "XSTORM";
 static int port, nsess = 10, nunknown = 10, want_code, nmsgs, nrejects;
-static int hold_secs, timeout_secs = 30, rounds = 1;
+static int hold_secs, timeout_secs = 30, rounds = 1, min_lines;
 static long replies, lines_total, unknown_replies, sessions_done, failed;
 static int holding;
 
@@ -240,6 +242,11 @@ static void readable(struct sess *s)
 				fail_sess(s, "unexpected reply", p);
 				return;
 			}
+			if ((s->step == UNKNOWN || s->step == BADRCPT) &&
+			    s->lines < min_lines) {
+				fail_sess(s, "reply without guidance", p);
+				return;
+			}
 			if (s->step == UNKNOWN)
 				unknown_replies++;
 			s->lines = 0;
@@ -261,7 +268,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: smtp_storm [-s SESSIONS] [-n UNKNOWN] [-c COMMAND] "
 		"[-e CODE] [-m MESSAGES] [-r REJECTS] [-w HOLD] [-T TIMEOUT] "
-		"[-R ROUNDS] HOST PORT\n");
+		"[-R ROUNDS] [-L LINES] HOST PORT\n");
 	exit(2);
 }
 
@@ -273,7 +280,7 @@ int main(int argc, char **argv)
 	double start, hold_until = 0, end;
 	int ch, open_left;
 
-	while ((ch = getopt(argc, argv, "s:n:c:e:m:r:w:T:R:")) != -1) {
+	while ((ch = getopt(argc, argv, "s:n:c:e:m:r:w:T:R:L:")) != -1) {
 		switch (ch) {
 		case 's': nsess = atoi(optarg); break;
 		case 'n': nunknown = atoi(optarg); break;
@@ -284,6 +291,7 @@ int main(int argc, char **argv)
 		case 'w': hold_secs = atoi(optarg); break;
 		case 'T': timeout_secs = atoi(optarg); break;
 		case 'R': rounds = atoi(optarg); break;
+		case 'L': min_lines = atoi(optarg); break;
 		default: usage();
 		}
 	}
