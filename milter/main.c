@@ -11,6 +11,7 @@
 #include "callbacks.h"
 #include "config.h"
 #include "explain.h"
+#include "htmlsite.h"
 #include "log.h"
 #include "sockspec.h"
 #include "socketmap.h"
@@ -41,6 +42,7 @@ struct options {
 	const char *milter;
 	const char *socketmap;
 	const char *explain;
+	const char *html;   /* --html DIR */
 	const char *langs;
 	const char *user;
 	const char *pid_file;
@@ -54,6 +56,7 @@ static void usage(FILE *out)
 		"usage: milter-explain [-f] [-c FILE] [-p SPEC] [-m SPEC] [-u USER[:GROUP]] [-P FILE]\n"
 		"       milter-explain -t [-c FILE]\n"
 		"       milter-explain -x REPLY|- [-L LANG[,LANG]] [-c FILE]\n"
+		"       milter-explain --html DIR [-c FILE]\n"
 		"  -c, --config FILE     config file (default %s)\n"
 		"  -p, --milter SPEC     milter socket: unix:/path, inet:PORT@HOST, inet6:PORT@HOST\n"
 		"  -m, --socketmap SPEC  Postfix socketmap socket, same syntax\n"
@@ -61,6 +64,7 @@ static void usage(FILE *out)
 		"  -t, --test            check the config and exit (0 valid, 1 not)\n"
 		"  -x, --explain REPLY   explain a reply line or code (\"-\": read a bounce on stdin)\n"
 		"  -L, --lang LANGS      languages for -x, e.g. fr,en\n"
+		"      --html DIR        write the help site of the knowledge base into DIR\n"
 		"  -u, --user USER[:GROUP]  drop privileges after binding\n"
 		"  -P, --pid-file FILE   write the process id there\n"
 		"  -V, --version         print the version\n"
@@ -265,6 +269,7 @@ int main(int argc, char **argv)
 		{"pid-file", required_argument, NULL, 'P'},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
+		{"html", required_argument, NULL, 'H'}, /* long option only */
 		{NULL, 0, NULL, 0}};
 	struct config *cfg;
 	struct socketmap *sm = NULL;
@@ -290,6 +295,7 @@ int main(int argc, char **argv)
 		case 'P': opts.pid_file = optarg; break;
 		case 'V': printf("milter-explain %s\n", PACKAGE_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
+		case 'H': opts.html = optarg; break;
 		default: usage(stderr); return EX_USAGE;
 		}
 	}
@@ -307,7 +313,7 @@ int main(int argc, char **argv)
 	}
 	if ((cfg = config_load(opts.config, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);
-		return opts.test || opts.explain ? 1 : EX_CONFIG;
+		return opts.test || opts.explain || opts.html ? 1 : EX_CONFIG;
 	}
 	if (opts.test) {
 		printf("%s: configuration OK\n", opts.config);
@@ -318,6 +324,13 @@ int main(int argc, char **argv)
 		rc = run_explain(cfg, &opts);
 		config_free(cfg);
 		return rc;
+	}
+	if (opts.html) {
+		rc = htmlsite_write(cfg, opts.html, err, sizeof(err));
+		if (rc < 0)
+			fprintf(stderr, "milter-explain: --html: %s\n", err);
+		config_free(cfg);
+		return rc < 0 ? 1 : 0;
 	}
 
 	milter_spec = opts.milter ? opts.milter : cfg->milter_socket;
