@@ -25,13 +25,13 @@ sent() {
     grep -c 'status=sent' "$pfx/maillog" 2>/dev/null || true
 }
 
-n=400
+n=500
 timeout 120 smtp-source -s 10 -m "$n" -f sender@client.example \
     -t alice@test.example "127.0.0.1:$(pfx_port "$pfx")" >"$WORKDIR/source.out" 2>&1 &
 src=$!
 cleanup_pid "$src"
-for ((i = 0; i < 300 && $(sent) < 50; i++)); do sleep 0.1; done
-[ "$(sent)" -ge 50 ] || fail "the load did not start: $(cat "$WORKDIR/source.out")"
+for ((i = 0; i < 300 && $(sent) < 20; i++)); do sleep 0.05; done
+[ "$(sent)" -ge 20 ] || fail "the load did not start: $(cat "$WORKDIR/source.out")"
 kill -KILL "$ME_PID"
 note "killed the daemon after $(sent) of $n messages"
 wait "$src" || fail "smtp-source failed: $(cat "$WORKDIR/source.out")"
