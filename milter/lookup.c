@@ -34,7 +34,15 @@ struct reply {
 	char domain[DOMAIN_MAX + 1]; /* of the first <local@domain>, or "" */
 };
 
-#define MEMO_SLOTS 64 /* renderings a memo keeps: direct-mapped */
+/*
+ * Renderings a memo keeps: MEMO_SETS sets of MEMO_WAYS entries, least
+ * recently used replaced. Two ways, because one lookup may need two
+ * entries (the check for our own guidance and the answer) and those
+ * must not evict each other when their inputs hash to the same set.
+ */
+#define MEMO_SETS 32
+#define MEMO_WAYS 2
+#define MEMO_SLOTS (MEMO_SETS * MEMO_WAYS)
 
 /* one rendering: what guidance_build gave for these inputs */
 struct memo_entry {
@@ -46,12 +54,13 @@ struct memo_entry {
 	enum guidance_target target;
 	struct strlist lines;
 	struct buf footer; /* TARGET_FOOTER: the encoded template */
+	unsigned long used_at; /* the memo's clock at the last use */
 };
 
 struct lookup_memo {
 	const struct config *cfg; /* the snapshot the entries belong to */
 	struct memo_entry e[MEMO_SLOTS];
-	unsigned long hits, misses;
+	unsigned long hits, misses, clock;
 };
 
 /* line_text - the text of one reply line after "550-5.1.1 ", or it all */
@@ -168,15 +177,15 @@ static void memo_clear(struct lookup_memo *m)
 	m->cfg = NULL;
 }
 
-/* memo_slot - where a rendering lives in the memo */
-static size_t memo_slot(const struct guidance_req *req)
+/* memo_set - the set of the memo a rendering lives in */
+static size_t memo_set(const struct guidance_req *req)
 {
 	uintptr_t h = (uintptr_t)req->rule * 31u + (uintptr_t)req->langs;
 
 	h = h * 31u + (uintptr_t)(req->st.code * 1000003 + req->st.cls * 10007 +
 				  req->st.subject * 1009 + req->st.detail);
 	h = h * 31u + (uintptr_t)(req->max_lines * 2 + (int)req->target);
-	return (size_t)(h ^ (h >> 17)) % MEMO_SLOTS;
+	return (size_t)(h ^ (h >> 17)) % MEMO_SETS;
 }
 
 /*
@@ -196,14 +205,24 @@ static struct memo_entry *memo_find(struct lookup_memo *m,
 			memo_clear(m);
 			m->cfg = cfg;
 		}
-		e = &m->e[memo_slot(req)];
-		if (e->used && e->rule == req->rule && e->langs == req->langs &&
-		    e->max_lines == req->max_lines &&
-		    e->target == req->target &&
-		    memcmp(&e->st, &req->st, sizeof(e->st)) == 0) {
-			m->hits++;
-			*fresh = 0;
-			return e;
+		struct memo_entry *set = &m->e[memo_set(req) * MEMO_WAYS];
+
+		e = set;
+		for (size_t w = 0; w < MEMO_WAYS; w++) {
+			struct memo_entry *c = &set[w];
+
+			if (c->used && c->rule == req->rule &&
+			    c->langs == req->langs &&
+			    c->max_lines == req->max_lines &&
+			    c->target == req->target &&
+			    memcmp(&c->st, &req->st, sizeof(c->st)) == 0) {
+				m->hits++;
+				c->used_at = ++m->clock;
+				*fresh = 0;
+				return c;
+			}
+			if (!c->used || (e->used && c->used_at < e->used_at))
+				e = c;
 		}
 		if (e->used) {
 			strlist_release(&e->lines);
@@ -220,6 +239,8 @@ static struct memo_entry *memo_find(struct lookup_memo *m,
 	e->max_lines = req->max_lines;
 	e->target = req->target;
 	e->used = 1;
+	if (m)
+		e->used_at = ++m->clock;
 	return e;
 }
 

@@ -494,7 +494,27 @@ static void test_memo(void **state)
 	}
 	memo_same(m, cfg, &keys);
 	lookup_memo_stats(m, &hits, &misses);
-	assert_true(hits > 0 && misses > 0);
+	assert_true(misses > 0);
+	/*
+	 * Whether a key of the list above survives in its set until the
+	 * second pass depends on where the rules lie in memory; the same key
+	 * asked twice in a row is a hit every time, also a multi-line key
+	 * whose check for our own guidance takes a second entry.
+	 */
+	for (size_t i = keys.n - 4; i < keys.n; i++) {
+		const char *k = keys.v[i];
+		unsigned long h2, m2;
+		struct buf b;
+
+		buf_init(&b);
+		lookup_answer_memo(m, cfg, k, strlen(k), &b);
+		lookup_memo_stats(m, &hits, &misses);
+		lookup_answer_memo(m, cfg, k, strlen(k), &b);
+		lookup_memo_stats(m, &h2, &m2);
+		assert_true(h2 > hits);
+		assert_int_equal(m2, misses);
+		buf_release(&b);
+	}
 	/* another snapshot through the same memo: nothing of the first shows */
 	other = tu_load("languages = [\"fr\"];\nmax_lines = 4;\n", err, sizeof(err),
 			path, sizeof(path));
