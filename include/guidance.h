@@ -59,8 +59,13 @@ void guidance_milter_line(struct buf *out, const char *line);
 /* guidance_footer - Postfix footer template of lines, into out (reset) */
 void guidance_footer(struct buf *out, const struct strlist *lines);
 
-/* guidance_help_path - "en/5.1.1.html" for a status, into out */
-void guidance_help_path(char *out, size_t outlen, const char *lang,
-			const struct smtp_status *st);
+/*
+ * guidance_help_path - the help site's page for a status, into out:
+ * "en/5.1.1.html" when the site has a page for the enhanced code (kb has
+ * its c.s.d or X.s.d entry in some language, see htmlsite.h), else the
+ * page of the reply code ("en/550.html"); kb NULL: the enhanced code's.
+ */
+void guidance_help_path(char *out, size_t outlen, const struct kb *kb,
+			const char *lang, const struct smtp_status *st);
 
 #endif

@@ -15,8 +15,9 @@
  * class-specific entry where the base has one, else the X.s.d entry under
  * the class's name); every valid 4xx and 5xx reply code (the class's
  * explanation where the base has no entry). So every link that a 4xx or
- * 5xx reply gets leads to a page, unless its enhanced code is unknown to
- * the base. Links between pages are relative: the site works from any URL.
+ * 5xx reply gets leads to a page: guidance_help_path names the reply
+ * code's page when the base does not know the enhanced code. Links
+ * between pages are relative: the site works from any URL.
  *
  * Fails: htmlsite_write returns -1 with "path: reason" or the language that
  * lacks a site string in the caller's buffer; files written before the

@@ -117,13 +117,28 @@ static void emit_list(struct render_ctx *c, const struct strlist *l,
 		emit(c, l->v[i], out, start);
 }
 
+/* has_page - the help site has a page for the enhanced code of st */
+static int has_page(const struct kb *kb, const struct smtp_status *st)
+{
+	char key[16], xkey[16];
+
+	if (kb == NULL)
+		return 1;
+	smtpcode_enhanced_str(st, key, sizeof(key));
+	snprintf(xkey, sizeof(xkey), "X%s", strchr(key, '.'));
+	for (size_t i = 0; i < kb->n; i++)
+		if (kb_get(kb->langs[i], key) || kb_get(kb->langs[i], xkey))
+			return 1;
+	return 0;
+}
+
 /* guidance_help_path - see guidance.h */
-void guidance_help_path(char *out, size_t outlen, const char *lang,
-			const struct smtp_status *st)
+void guidance_help_path(char *out, size_t outlen, const struct kb *kb,
+			const char *lang, const struct smtp_status *st)
 {
 	char key[16];
 
-	if (st->cls)
+	if (st->cls && (has_page(kb, st) || st->code == 0))
 		smtpcode_enhanced_str(st, key, sizeof(key));
 	else
 		snprintf(key, sizeof(key), "%d", st->code);
@@ -181,7 +196,8 @@ const struct rule *guidance_build(const struct config *cfg,
 		char path[64];
 		struct buf link;
 
-		guidance_help_path(path, sizeof(path), langs->v[0], &req->st);
+		guidance_help_path(path, sizeof(path), cfg->kb, langs->v[0],
+				   &req->st);
 		buf_init(&link);
 		buf_printf(&link, "%s/%s", cfg->help_url, path);
 		/* a URL is never folded: cut it rather than break it */

@@ -178,6 +178,8 @@ static void test_pages_and_links(void **state)
 	    {550, 5, 1, 1}, {450, 4, 1, 1},  {550, 0, 0, 0}, {459, 0, 0, 0},
 	    {554, 5, 7, 1}, {421, 4, 7, 0},  {552, 5, 3, 4}, {530, 5, 7, 0},
 	    {451, 4, 4, 7}, {550, 5, 1, 10}, {501, 5, 5, 4},
+	    /* enhanced codes the base does not know: the reply code's page */
+	    {550, 5, 9, 9}, {451, 4, 8, 20}, {559, 5, 0, 99},
 	};
 	static const char *const pages[] = {
 	    "index.html", "../index.html",   "../style.css",
@@ -197,7 +199,8 @@ static void test_pages_and_links(void **state)
 		for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
 			char *s;
 
-			guidance_help_path(path, sizeof(path), lang, &st[i]);
+			guidance_help_path(path, sizeof(path), cfg->kb, lang,
+					   &st[i]);
 			if ((s = slurp(site, path)) == NULL)
 				fail_msg("no page %s", path);
 			free(s);
@@ -211,6 +214,13 @@ static void test_pages_and_links(void **state)
 			free(s);
 		}
 	}
+	/* the link names the enhanced code's page only where there is one */
+	guidance_help_path(path, sizeof(path), cfg->kb, "fr", &st[0]);
+	assert_string_equal(path, "fr/5.1.1.html");
+	guidance_help_path(path, sizeof(path), cfg->kb, "en", &st[11]);
+	assert_string_equal(path, "en/550.html");
+	guidance_help_path(path, sizeof(path), NULL, "en", &st[11]);
+	assert_string_equal(path, "en/5.9.9.html");
 	config_free(cfg);
 	/* not a directory: a clear error, no crash */
 	cfg = load(t, "", err, sizeof(err));
