@@ -7,7 +7,11 @@
 #ifndef MILTER_EXPLAIN_CALLBACKS_H
 #define MILTER_EXPLAIN_CALLBACKS_H
 
-/* callbacks_register - register the filter; 0 or -1 */
-int callbacks_register(void);
+/*
+ * callbacks_register - register the filter; 0 or -1. local_socket is
+ * non-zero when the milter socket is a unix: one: the daemon then
+ * negotiates the DATA event away too (see mlfi_data in callbacks.c).
+ */
+int callbacks_register(int local_socket);
 
 #endif

@@ -5,8 +5,8 @@
  * guidance_req, and the guidance lines back into smfi_setmlreply. The
  * daemon negotiates only connect and HELO (without replies: they carry the
  * client's address and name for templates and language rules), unknown
- * commands, and DATA (answered at once, see mlfi_data); the MTA sends
- * nothing else. A callback never exits: on an
+ * commands, and on an inet: socket DATA (answered at once, see
+ * mlfi_data); the MTA sends nothing else. A callback never exits: on an
  * internal error it logs and returns the configured on_error action.
  */
 #include "callbacks.h"
@@ -24,6 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+
+/* the milter socket is a unix: one (set once, before smfi_main) */
+static int local_socket;
 
 /* per-connection state, smfi_setpriv */
 struct conn {
@@ -72,10 +75,11 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 			       unsigned long *pf2, unsigned long *pf3)
 {
 	struct conn *c = conn_get(ctx);
-	/* not SMFIP_NODATA: see mlfi_data */
+	/* SMFIP_NODATA only on a unix: socket: see mlfi_data */
 	unsigned long want = SMFIP_NOMAIL | SMFIP_NORCPT | SMFIP_NOBODY |
 			     SMFIP_NOHDRS | SMFIP_NOEOH |
-			     SMFIP_NR_CONN | SMFIP_NR_HELO;
+			     SMFIP_NR_CONN | SMFIP_NR_HELO |
+			     (local_socket ? SMFIP_NODATA : 0);
 
 	(void)f0;
 	(void)f2;
@@ -248,12 +252,14 @@ static sfsistat mlfi_unknown(SMFICTX *ctx, const char *cmd)
 }
 
 /*
- * mlfi_data - nothing to do, and answered at once. Asked for on purpose:
- * with SMFIP_NODATA, Postfix (3.7) writes to an inet: milter socket twice
- * without reading in between, and its end-of-message command then waits
- * for the milter's delayed ACK (Nagle): about 40 ms per message, which
- * made mail 5 to 10 times slower (bench/postfix_overhead.sh). Replying
- * to DATA costs one round trip per message instead.
+ * mlfi_data - nothing to do, and answered at once. Asked for on purpose
+ * on an inet: socket: with SMFIP_NODATA, Postfix (3.7) writes to an inet:
+ * milter socket twice without reading in between, and its end-of-message
+ * command then waits for the milter's delayed ACK (Nagle): about 40 ms per
+ * message, which made mail 5 to 10 times slower
+ * (bench/postfix_overhead.sh). Replying to DATA costs one round trip per
+ * message instead. A unix: socket has no Nagle delay: there the event is
+ * negotiated away, and each message costs only end-of-message.
  */
 static sfsistat mlfi_data(SMFICTX *ctx)
 {
@@ -289,7 +295,8 @@ static struct smfiDesc filter = {
 };
 
 /* callbacks_register - see callbacks.h */
-int callbacks_register(void)
+int callbacks_register(int local)
 {
+	local_socket = local;
 	return smfi_register(filter) == MI_SUCCESS ? 0 : -1;
 }

@@ -370,7 +370,7 @@ int main(int argc, char **argv)
 
 	umask(007); /* sockets: the MTA's group may connect, others may not */
 	if (milter_spec) {
-		if (callbacks_register() < 0 || smfi_setconn((char *)milter_spec) != MI_SUCCESS ||
+		if (callbacks_register(ss.family == AF_UNIX) < 0 || smfi_setconn((char *)milter_spec) != MI_SUCCESS ||
 		    smfi_opensocket(1) != MI_SUCCESS) {
 			log_msg(LOG_ERR, "cannot open the milter socket %s", milter_spec);
 			rc = EX_UNAVAILABLE;

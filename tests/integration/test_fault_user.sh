@@ -60,6 +60,15 @@ out=$(printf '%s\n' 'EHLO client.example' 'XFAULT' 'MAIL FROM:<a@client.example>
     'RCPT TO:<bob@test.example>' 'QUIT' | pfx_chat "$pfx") || fail "smtpchat: $?"
 expect_match '^500-5\.5\.2 ' "$out" "milter reply through the group-only directory"
 expect_match '^550-5\.1\.1 ' "$out" "footer through the group-only directory"
+# ordinary mail through the unix: socket, where the daemon negotiates the
+# DATA event away too: accepted, and Postfix has nothing to say of the milter
+out=$(printf '%s\n' 'EHLO client.example' 'MAIL FROM:<a@client.example>' \
+    'RCPT TO:<alice@test.example>' 'DATA' 'Subject: t' '' 'body' '.' 'QUIT' |
+    pfx_chat "$pfx") || fail "smtpchat: $?"
+expect_match '^250 2\.0\.0 Ok: queued as ' "$out" "a message through the unix: milter"
+if grep -E 'warning:.*milter' "$pfx/maillog"; then
+    fail "Postfix warned about the milter"
+fi
 me_reload
 expect_match 'configuration reloaded' "$(tail -n 1 "$ME_LOG")" "reload as nobody"
 echo "ok: unprivileged daemon, sockets reachable by Postfix's group only"
