@@ -33,6 +33,10 @@
 #                      helpfile; with no readable helpfile:
 #                      502 5.3.0 Sendmail 8.17.1.9 -- HELP not implemented)
 #      HELP FOO        504 5.3.0 HELP topic "foo" unknown
+#    After a message is accepted (end of DATA), Sendmail asks no milter
+#    about unknown commands until the next MAIL FROM or HELO/EHLO (milter.c
+#    marks every filter "done" at end-of-message); meanwhile they get
+#    "500 5.5.1 Command unrecognized: "FOO bar"", RSET changes nothing.
 #    With PrivacyOptions=authwarnings (the Sendmail default) EXPN/VRFY root
 #    answer "250 2.1.5 root <root@HOST>", VRFY nosuchuser "550 5.1.1
 #    nosuchuser... User unknown", VERB "250 2.0.0 Verbose mode": still never
