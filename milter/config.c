@@ -6,6 +6,7 @@
  * snapshot is complete, so that each error can name its file and line.
  */
 #include "config.h"
+#include "confutil.h"
 #include "hash.h"
 #include "template.h"
 
@@ -89,20 +90,13 @@ static int fail(struct loader *ld, const config_setting_t *s, const char *fmt,
 static int check_members(struct loader *ld, const config_setting_t *g,
 			 const char *const *names, const char *what)
 {
-	int n = config_setting_length(g);
+	config_setting_t *m = confutil_unknown_member(g, names);
+	const char *name = m ? config_setting_name(m) : NULL;
 
-	for (int i = 0; i < n; i++) {
-		config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
-		const char *name = config_setting_name(m);
-		size_t k;
-
-		for (k = 0; names[k] && strcmp(names[k], name ? name : ""); k++)
-			;
-		if (names[k] == NULL)
-			return fail(ld, m, "unknown setting '%s'%s%s", name ? name : "?",
-				    what ? " in " : "", what ? what : "");
-	}
-	return 0;
+	if (m == NULL)
+		return 0;
+	return fail(ld, m, "unknown setting '%s'%s%s", name ? name : "?",
+		    what ? " in " : "", what ? what : "");
 }
 
 /* resolve - a path relative to the directory of the file naming it */

@@ -6,6 +6,7 @@
  * the config snapshot that owns it.
  */
 #include "kb.h"
+#include "confutil.h"
 #include "hash.h"
 
 #include <dirent.h>
@@ -286,24 +287,15 @@ static const char *const entry_keys[] = {
 static int check_members(struct kb_load *ld, const config_setting_t *g,
 			 const char *const *names, const char *what)
 {
-	int n = config_setting_length(g);
+	config_setting_t *m = confutil_unknown_member(g, names);
+	const char *name = m ? config_setting_name(m) : NULL;
+	char msg[128];
 
-	for (int i = 0; i < n; i++) {
-		config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
-		const char *name = config_setting_name(m);
-		size_t k;
-
-		for (k = 0; names[k] && strcmp(names[k], name ? name : ""); k++)
-			;
-		if (names[k] == NULL) {
-			char msg[128];
-
-			snprintf(msg, sizeof(msg), "unknown setting '%s' in %s",
-				 name ? name : "?", what);
-			return load_fail(ld, m, "%s", msg);
-		}
-	}
-	return 0;
+	if (m == NULL)
+		return 0;
+	snprintf(msg, sizeof(msg), "unknown setting '%s' in %s",
+		 name ? name : "?", what);
+	return load_fail(ld, m, "%s", msg);
 }
 
 /* load_entry - one entry of an entries list, merged into l */
