@@ -31,11 +31,11 @@ static int local_socket;
 /* per-connection state, smfi_setpriv */
 struct conn {
 	unsigned long id;
-	struct config *cfg;     /* pinned for the whole connection */
-	unsigned long flags;    /* negotiated SMFIP_* */
+	struct config *cfg;  /* pinned for the whole connection */
+	unsigned long flags; /* negotiated SMFIP_* */
 	char addr[INET6_ADDRSTRLEN];
-	char *name;             /* client host name, raw */
-	char *helo;             /* HELO argument, raw */
+	char *name; /* client host name, raw */
+	char *helo; /* HELO argument, raw */
 };
 
 static atomic_ulong conn_ids;
@@ -77,9 +77,8 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	struct conn *c = conn_get(ctx);
 	/* SMFIP_NODATA only on a unix: socket: see mlfi_data */
 	unsigned long want = SMFIP_NOMAIL | SMFIP_NORCPT | SMFIP_NOBODY |
-			     SMFIP_NOHDRS | SMFIP_NOEOH |
-			     SMFIP_NR_CONN | SMFIP_NR_HELO |
-			     (local_socket ? SMFIP_NODATA : 0);
+			     SMFIP_NOHDRS | SMFIP_NOEOH | SMFIP_NR_CONN |
+			     SMFIP_NR_HELO | (local_socket ? SMFIP_NODATA : 0);
 
 	(void)f0;
 	(void)f2;
@@ -110,10 +109,12 @@ static sfsistat mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	c->name = hostname ? strdup(hostname) : NULL;
 	c->addr[0] = '\0';
 	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)sa)->sin_addr,
+		inet_ntop(AF_INET,
+			  &((struct sockaddr_in *)(void *)sa)->sin_addr,
 			  c->addr, sizeof(c->addr));
 	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)sa)->sin6_addr,
+		inet_ntop(AF_INET6,
+			  &((struct sockaddr_in6 *)(void *)sa)->sin6_addr,
 			  c->addr, sizeof(c->addr));
 	return quiet(c, SMFIP_NR_CONN);
 }
@@ -177,11 +178,12 @@ static int set_reply(SMFICTX *ctx, const struct smtp_status *st,
 	if (n == 1)
 		rc = smfi_setreply(ctx, code, enh, (char *)a[0]);
 	else
-		rc = smfi_setmlreply(ctx, code, enh, a[0], a[1], a[2], a[3], a[4],
-				     a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12],
-				     a[13], a[14], a[15], a[16], a[17], a[18], a[19],
-				     a[20], a[21], a[22], a[23], a[24], a[25], a[26],
-				     a[27], a[28], a[29], a[30], a[31], (char *)NULL);
+		rc = smfi_setmlreply(ctx, code, enh, a[0], a[1], a[2], a[3],
+				     a[4], a[5], a[6], a[7], a[8], a[9], a[10],
+				     a[11], a[12], a[13], a[14], a[15], a[16],
+				     a[17], a[18], a[19], a[20], a[21], a[22],
+				     a[23], a[24], a[25], a[26], a[27], a[28],
+				     a[29], a[30], a[31], (char *)NULL);
 	for (size_t i = 0; i < n; i++)
 		buf_release(&esc[i]);
 	return rc == MI_SUCCESS ? 0 : -1;
@@ -199,7 +201,8 @@ static sfsistat mlfi_unknown(SMFICTX *ctx, const char *cmd)
 	sfsistat rc;
 
 	if (c == NULL || c->cfg == NULL) {
-		log_msg(LOG_ERR, "unknown command: no connection state or config");
+		log_msg(LOG_ERR,
+			"unknown command: no connection state or config");
 		return fail_action(c);
 	}
 	if (cmd == NULL)
@@ -213,8 +216,8 @@ static sfsistat mlfi_unknown(SMFICTX *ctx, const char *cmd)
 	req.st = r->reply;
 	req.command = name;
 	req.rule = r;
-	req.langs = rules_languages(c->cfg, c->addr[0] ? c->addr : NULL, c->name,
-				    NULL);
+	req.langs =
+	    rules_languages(c->cfg, c->addr[0] ? c->addr : NULL, c->name, NULL);
 	req.lookup = session_value;
 	req.ctx = &sess;
 	req.target = TARGET_MILTER;
@@ -222,15 +225,19 @@ static sfsistat mlfi_unknown(SMFICTX *ctx, const char *cmd)
 	strlist_init(&lines);
 	if (r->mode == MODE_APPEND)
 		guidance_line(c->cfg, &req,
-			      r->text ? r->text : "Error: command not recognized",
+			      r->text ? r->text
+				      : "Error: command not recognized",
 			      &lines);
 	req.max_lines = c->cfg->max_lines - (int)lines.n;
 	guidance_build(c->cfg, &req, &lines);
 	if (lines.n == 0)
-		guidance_line(c->cfg, &req, r->text ? r->text : "Error", &lines);
+		guidance_line(c->cfg, &req, r->text ? r->text : "Error",
+			      &lines);
 	if (set_reply(ctx, &r->reply, &lines) < 0) {
-		log_msg(LOG_ERR, "conn %lu: smfi_setmlreply refused the reply for "
-			"\"%s\"", c->id, name);
+		log_msg(LOG_ERR,
+			"conn %lu: smfi_setmlreply refused the reply for "
+			"\"%s\"",
+			c->id, name);
 		strlist_release(&lines);
 		return fail_action(c);
 	}
@@ -239,11 +246,12 @@ static sfsistat mlfi_unknown(SMFICTX *ctx, const char *cmd)
 
 		buf_init(&who);
 		sanitize_value(&who, name, strlen(name), 40);
-		log_msg(LOG_INFO, "conn %lu: client [%s]: unknown command %s: "
-			"%d %d.%d.%d with %zu lines (rule %s)", c->id,
-			c->addr[0] ? c->addr : "unknown", who.s, r->reply.code,
-			r->reply.cls, r->reply.subject, r->reply.detail, lines.n,
-			r->name);
+		log_msg(LOG_INFO,
+			"conn %lu: client [%s]: unknown command %s: "
+			"%d %d.%d.%d with %zu lines (rule %s)",
+			c->id, c->addr[0] ? c->addr : "unknown", who.s,
+			r->reply.code, r->reply.cls, r->reply.subject,
+			r->reply.detail, lines.n, r->name);
 		buf_release(&who);
 	}
 	rc = r->reply.code >= 500 ? SMFIS_REJECT : SMFIS_TEMPFAIL;
@@ -283,15 +291,15 @@ static sfsistat mlfi_close(SMFICTX *ctx)
 }
 
 static struct smfiDesc filter = {
-	.xxfi_name = "milter-explain",
-	.xxfi_version = SMFI_VERSION,
-	.xxfi_flags = 0,
-	.xxfi_connect = mlfi_connect,
-	.xxfi_helo = mlfi_helo,
-	.xxfi_close = mlfi_close,
-	.xxfi_unknown = mlfi_unknown,
-	.xxfi_data = mlfi_data,
-	.xxfi_negotiate = mlfi_negotiate,
+    .xxfi_name = "milter-explain",
+    .xxfi_version = SMFI_VERSION,
+    .xxfi_flags = 0,
+    .xxfi_connect = mlfi_connect,
+    .xxfi_helo = mlfi_helo,
+    .xxfi_close = mlfi_close,
+    .xxfi_unknown = mlfi_unknown,
+    .xxfi_data = mlfi_data,
+    .xxfi_negotiate = mlfi_negotiate,
 };
 
 /* callbacks_register - see callbacks.h */

@@ -14,8 +14,8 @@
 #include <string.h>
 
 /* the variables Postfix itself expands in a reply footer */
-static const char *const postfix_vars[] = {
-	"client_address", "client_port", "localtime", "server_name", NULL};
+static const char *const postfix_vars[] = {"client_address", "client_port",
+					   "localtime", "server_name", NULL};
 
 struct render_ctx {
 	const struct config *cfg;
@@ -48,7 +48,8 @@ static const char *lookup(const char *name, size_t len, void *vctx)
 		return c->cfg->help_url;
 	if ((v = config_var(c->cfg, name, len)) != NULL)
 		return v;
-	if (req->target == TARGET_FOOTER && is_one_of(name, len, postfix_vars)) {
+	if (req->target == TARGET_FOOTER &&
+	    is_one_of(name, len, postfix_vars)) {
 		buf_reset(&c->scratch);
 		buf_addc(&c->scratch, SAN_MARK);
 		buf_addn(&c->scratch, name, len);
@@ -167,14 +168,15 @@ const struct rule *guidance_build(const struct config *cfg,
 				      req->text ? req->textlen : 0);
 	for (size_t i = 0; i < langs->n; i++) {
 		const struct kb_lang *l = kb_lang_get(cfg->kb, langs->v[i]);
-		const struct strlist *own = r ? pick(r->lines, r->nlines, langs->v[i])
-					      : NULL;
+		const struct strlist *own =
+		    r ? pick(r->lines, r->nlines, langs->v[i]) : NULL;
 
 		if (own) {
 			emit_list(&c, own, out, start);
 		} else {
 			int class_only;
-			const struct kb_entry *e = kb_find(l, &req->st, &class_only);
+			const struct kb_entry *e =
+			    kb_find(l, &req->st, &class_only);
 
 			if (e) {
 				emit_list(&c, &e->shorts, out, start);
@@ -182,17 +184,19 @@ const struct rule *guidance_build(const struct config *cfg,
 			}
 		}
 		if (r)
-			emit_list(&c, pick(r->append, r->nappend, langs->v[i]), out,
-				  start);
+			emit_list(&c, pick(r->append, r->nappend, langs->v[i]),
+				  out, start);
 		for (size_t k = 0; k < cfg->nfooter; k++)
-			if (cfg->footer[k].lang && strcmp(cfg->footer[k].lang,
-							  langs->v[i]) == 0)
-				emit_list(&c, &cfg->footer[k].lines, out, start);
+			if (cfg->footer[k].lang &&
+			    strcmp(cfg->footer[k].lang, langs->v[i]) == 0)
+				emit_list(&c, &cfg->footer[k].lines, out,
+					  start);
 	}
 	for (size_t k = 0; k < cfg->nfooter; k++)
 		if (cfg->footer[k].lang == NULL)
 			emit_list(&c, &cfg->footer[k].lines, out, start);
-	if (cfg->help_url && langs->n && out->n - start < (size_t)req->max_lines) {
+	if (cfg->help_url && langs->n &&
+	    out->n - start < (size_t)req->max_lines) {
 		char path[64];
 		struct buf link;
 

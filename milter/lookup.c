@@ -53,7 +53,7 @@ struct memo_entry {
 	int max_lines;
 	enum guidance_target target;
 	struct strlist lines;
-	struct buf footer; /* TARGET_FOOTER: the encoded template */
+	struct buf footer;     /* TARGET_FOOTER: the encoded template */
 	unsigned long used_at; /* the memo's clock at the last use */
 };
 
