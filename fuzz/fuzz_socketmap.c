@@ -16,6 +16,7 @@
  */
 #include "config.h"
 #include "fuzz.h"
+#include "fuzz_configs.h"
 #include "lookup.h"
 #include "netstring.h"
 
@@ -48,28 +49,9 @@ static const char *const config_text[NCONFIGS] = {
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char dir[] = "/tmp/fuzz_socketmap.XXXXXX", path[64], err[512];
-
 	(void)argc;
 	(void)argv;
-	if (mkdtemp(dir) == NULL)
-		abort();
-	for (int i = 0; i < NCONFIGS; i++) {
-		FILE *f;
-
-		snprintf(path, sizeof(path), "%s/%d.conf", dir, i);
-		if ((f = fopen(path, "w")) == NULL)
-			abort();
-		fputs(config_text[i], f);
-		fclose(f);
-		configs[i] = config_load(path, err, sizeof(err));
-		if (configs[i] == NULL) {
-			fprintf(stderr, "fuzz_socketmap: config %d: %s\n", i, err);
-			abort();
-		}
-		unlink(path);
-	}
-	rmdir(dir);
+	fuzz_load_configs("fuzz_socketmap", config_text, configs, NCONFIGS);
 	return 0;
 }
 
