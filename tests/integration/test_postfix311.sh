@@ -1,0 +1,51 @@
+#!/bin/bash
+# test_postfix311 - Postfix 3.11 or later (Debian sid's, from the root that
+# tests/roots.sh caches) with milter-explain outside the root: the footer
+# map and the unknown-command checks of test_postfix310, then the filter
+# map (smtpd_reject_filter_maps): Postfix takes the daemon's multi-line
+# replacement as it is (a "replace" rule drops Postfix's text), and with
+# the footer map beside it the guidance still appears once.
+srcdir=${srcdir:-$(dirname "$0")}
+. "$srcdir/tests/integration/lib.sh" 2>/dev/null || . "$(dirname "$0")/lib.sh"
+. "$PFX_LIBDIR/daemon.sh"
+. "$PFX_LIBDIR/chroot.sh"
+. "$PFX_LIBDIR/release.sh"
+
+release_start sid
+case $CHROOT_VERSION in
+    3.[0-9].* | 3.10.*) fail "the sid root has Postfix $CHROOT_VERSION, older than 3.11" ;;
+esac
+filter=$(free_port)
+both=$(free_port)
+chroot_pfx_service "$filter" smtpd_milters= smtpd_reject_footer_maps= \
+    "smtpd_reject_filter_maps=$(release_map filter)"
+chroot_pfx_service "$both" smtpd_milters= \
+    "smtpd_reject_filter_maps=$(release_map filter)"
+chroot_pfx_start
+release_check_footer
+release_check_unknown
+
+expected="550-5.1.1 <bob@test.example>: Recipient address rejected: User unknown in local recipient table
+$RELEASE_G550
+550 5.1.1 Carol has left; write to alice@test.example.
+554-5.7.1 <someone@foreign.example>: Relay access denied
+$RELEASE_G554
+500-5.5.2 Error: command not recognized
+$RELEASE_G500
+500-5.5.2 Error: command not recognized
+$RELEASE_G500
+501-5.5.4 Syntax: VRFY address [SMTPUTF8]
+$RELEASE_G501"
+expect_eq "$expected" "$(release_session "$filter")" "replies with the filter map"
+# The text came through the filter, not a footer.
+pfx_log_wait "$CPFX" 'reply filter out: 550 5\.1\.1 Carol has left' >/dev/null ||
+    fail "Postfix logged no filtered reply"
+expect_eq 6 "$(grep -c 'reply filter out: ' "$CPFX/maillog")" \
+    "number of filtered replies"
+# Filter and footer: the footer map recognises the filter's guidance and
+# adds nothing. (Not so after a "replace" rule: the footer map appends the
+# knowledge base's guidance to the rule's text, so carol is left out here.)
+expect_eq "$(printf '%s\n' "$expected" | grep -v '^550 5.1.1 Carol')" \
+    "$(release_session "$both" bob@test.example someone@foreign.example)" \
+    "replies with the filter and the footer map"
+release_check_clean
