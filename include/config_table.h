@@ -32,7 +32,7 @@ enum config_type {
 /* when the loader reads a setting: all layers go through each pass in turn */
 enum config_pass {
 	CFG_PASS_FILES,	   /* while the files are read (include) */
-	CFG_PASS_VARS,	   /* variables, so that templates can be checked */
+	CFG_PASS_VARS,	   /* variables: templates can then be checked */
 	CFG_PASS_SETTINGS, /* everything else but... */
 	CFG_PASS_KB,	   /* ...what needs the knowledge base loaded */
 };
@@ -50,7 +50,7 @@ struct config_def {
 	const char *def; /* the default as the file would spell it, or
 			  * NULL when there is none (or it is structured) */
 	int min, max;	 /* CFG_INT bounds; CFG_URL: max is the length */
-	size_t offset;	 /* of the field in struct config, or CFG_NO_FIELD */
+	size_t offset;	 /* of its field in struct config, or CFG_NO_FIELD */
 	const char *choices;   /* CFG_WORD: "continue|tempfail" */
 	config_parse_fn parse; /* CFG_SPECIAL */
 };

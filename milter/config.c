@@ -139,13 +139,13 @@ int config_parse_rules(struct config_loader *ld, const config_setting_t *s)
 	struct config *cfg = ld->cfg;
 
 	if (!config_setting_is_list(s))
-		return confutil_fail(&ld->src, s, "'rules' must be a ( list ) of "
-				     "{ groups }");
+		return confutil_fail(
+		    &ld->src, s, "'rules' must be a ( list ) of { groups }");
 	for (int i = 0; i < config_setting_length(s); i++) {
 		struct rule *r;
 
-		if (config_rule_parse(ld, config_setting_get_elem(s, (unsigned)i),
-				      &r) < 0)
+		if (config_rule_parse(
+			ld, config_setting_get_elem(s, (unsigned)i), &r) < 0)
 			return -1;
 		add_rule(cfg, r);
 	}
@@ -209,25 +209,29 @@ static int var_name_ok(const char *name)
 int config_parse_variables(struct config_loader *ld, const config_setting_t *s)
 {
 	if (!config_setting_is_group(s))
-		return confutil_fail(&ld->src, s, "'variables' must be a "
-				     "{ group } of strings");
+		return confutil_fail(
+		    &ld->src, s, "'variables' must be a { group } of strings");
 	for (int i = 0; i < config_setting_length(s); i++) {
 		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 		const char *name = config_setting_name(e), *val;
 
 		if ((val = config_setting_get_string(e)) == NULL)
-			return confutil_fail(&ld->src, e, "variable '%s' must be "
-					     "a string", name);
+			return confutil_fail(&ld->src, e,
+					     "variable '%s' must be a string",
+					     name);
 		if (!var_name_ok(name))
-			return confutil_fail(&ld->src, e, "variable name '%s': "
-					     "use a-z, 0-9 and '_'", name);
+			return confutil_fail(
+			    &ld->src, e,
+			    "variable name '%s': use a-z, 0-9 and '_'", name);
 		for (size_t k = 0; builtin_vars[k]; k++)
 			if (strcmp(builtin_vars[k], name) == 0)
-				return confutil_fail(&ld->src, e, "'%s' is a "
-						     "built-in variable", name);
+				return confutil_fail(
+				    &ld->src, e, "'%s' is a built-in variable",
+				    name);
 		if (strlen(val) > 200 || !config_value_ok(val))
-			return confutil_fail(&ld->src, e, "variable '%s': at most "
-					     "200 printable characters, no '$'",
+			return confutil_fail(&ld->src, e,
+					     "variable '%s': at most 200 "
+					     "printable characters, no '$'",
 					     name);
 		config_set_var(ld->cfg, name, val);
 	}
@@ -240,8 +244,8 @@ static int read_file(struct config_loader *ld, const char *path)
 	config_t *cf;
 
 	if (ld->nfiles == INCLUDE_MAX) {
-		snprintf(ld->src.err, ld->src.errlen, "%s: more than %d included "
-			 "files", path, INCLUDE_MAX);
+		snprintf(ld->src.err, ld->src.errlen,
+			 "%s: more than %d included files", path, INCLUDE_MAX);
 		return -1;
 	}
 	cf = &ld->files[ld->nfiles];
@@ -249,11 +253,13 @@ static int read_file(struct config_loader *ld, const char *path)
 	ld->names[ld->nfiles++] = xstrdup(path);
 	if (!config_read_file(cf, path)) {
 		if (config_error_type(cf) == CONFIG_ERR_FILE_IO)
-			snprintf(ld->src.err, ld->src.errlen, "%s:0: cannot read: "
-				 "%s", path, strerror(errno ? errno : ENOENT));
+			snprintf(ld->src.err, ld->src.errlen,
+				 "%s:0: cannot read: %s", path,
+				 strerror(errno ? errno : ENOENT));
 		else
 			snprintf(ld->src.err, ld->src.errlen, "%s:%d: %s",
-				 config_error_file(cf) ? config_error_file(cf) : path,
+				 config_error_file(cf) ? config_error_file(cf)
+						       : path,
 				 config_error_line(cf), config_error_text(cf));
 		return -1;
 	}
@@ -274,16 +280,18 @@ static int read_pattern(struct config_loader *ld, const config_setting_t *s,
 		goto out;
 	}
 	if (grc != 0 && grc != GLOB_NOMATCH) {
-		confutil_fail(&ld->src, s, "include \"%s\": cannot read the "
-			      "directory", pat);
+		confutil_fail(&ld->src, s,
+			      "include \"%s\": cannot read the directory", pat);
 		goto out;
 	}
 	for (size_t k = 0; grc == 0 && k < g.gl_pathc; k++) {
 		if (read_file(ld, g.gl_pathv[k]) < 0)
 			goto out;
-		if ((inc = config_lookup(&ld->files[ld->nfiles - 1], "include"))) {
-			confutil_fail(&ld->src, inc, "'include' is allowed in the "
-				      "main file only");
+		if ((inc = config_lookup(&ld->files[ld->nfiles - 1],
+					 "include"))) {
+			confutil_fail(
+			    &ld->src, inc,
+			    "'include' is allowed in the main file only");
 			goto out;
 		}
 	}

@@ -18,9 +18,9 @@ int config_parse_guidance(struct config_loader *ld, const config_setting_t *s)
 	struct config *cfg = ld->cfg;
 
 	if (!config_setting_is_list(s))
-		return confutil_fail(&ld->src, s,
-				     "'guidance' must be a ( list ) "
-				     "of { entries }");
+		return confutil_fail(
+		    &ld->src, s,
+		    "'guidance' must be a ( list ) of { entries }");
 	for (int i = 0; i < config_setting_length(s); i++) {
 		config_setting_t *g = config_setting_get_elem(s, (unsigned)i),
 				 *l;
@@ -82,10 +82,10 @@ static int check_langs(struct config_loader *ld)
 				missing = r->append[k].lang;
 	}
 	if (missing) {
-		snprintf(ld->src.err, ld->src.errlen,
-			 "%s:0: language \"%s\" is "
-			 "not in the knowledge base %s",
-			 ld->names[0], missing, cfg->kb_dir);
+		snprintf(
+		    ld->src.err, ld->src.errlen,
+		    "%s:0: language \"%s\" is not in the knowledge base %s",
+		    ld->names[0], missing, cfg->kb_dir);
 		return -1;
 	}
 	return 0;
@@ -119,19 +119,16 @@ static int check_pair(struct config_loader *ld, const config_setting_t *e,
 	    smtpcode_parse_basic(*a, strlen(*a), &code) < 0 ||
 	    smtpcode_parse_basic(*b, strlen(*b), &code) < 0)
 		return confutil_fail(&ld->src, e,
-				     "'help_compare': each pair is "
-				     "two reply codes, such as [\"550\", "
-				     "\"554\"]");
+				     "'help_compare': each pair is two reply "
+				     "codes, such as [\"550\", \"554\"]");
 	if (strcmp(*a, *b) == 0)
-		return confutil_fail(&ld->src, e,
-				     "'help_compare': %s compared "
-				     "with itself",
-				     *a);
+		return confutil_fail(
+		    &ld->src, e, "'help_compare': %s compared with itself", *a);
 	if ((miss = compare_missing(ld->cfg, *a)) != NULL ||
 	    (miss = compare_missing(ld->cfg, *b)) != NULL)
 		return confutil_fail(&ld->src, e,
-				     "'help_compare': %s is not in "
-				     "the knowledge base (language \"%s\")",
+				     "'help_compare': %s is not in the "
+				     "knowledge base (language \"%s\")",
 				     compare_missing(ld->cfg, *a) ? *a : *b,
 				     miss);
 	return 0;
@@ -151,8 +148,8 @@ static int check_compare(struct config_loader *ld)
 
 	if (s && !config_setting_is_list(s) && !config_setting_is_array(s))
 		return confutil_fail(&ld->src, s,
-				     "'help_compare' must be a "
-				     "( list ) of [\"code\", \"code\"] pairs");
+				     "'help_compare' must be a ( list ) of "
+				     "[\"code\", \"code\"] pairs");
 	cfg->compare = xcalloc((size_t)n + 1, sizeof(*cfg->compare));
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *e =
@@ -170,9 +167,8 @@ static int check_compare(struct config_loader *ld)
 			if ((!strcmp(p->a, a) && !strcmp(p->b, b)) ||
 			    (!strcmp(p->a, b) && !strcmp(p->b, a)))
 				return confutil_fail(&ld->src, e,
-						     "'help_compare': "
-						     "%s and %s are compared "
-						     "twice",
+						     "'help_compare': %s and "
+						     "%s are compared twice",
 						     a, b);
 		}
 		memcpy(cfg->compare[cfg->ncompare].a, a, 4);

@@ -41,8 +41,8 @@ int config_check_line(struct config_loader *ld, const config_setting_t *s,
 
 	if (strlen(v) > CONFIG_LINE_MAX)
 		return confutil_fail(&ld->src, s,
-				     "line longer than %d bytes: it "
-				     "cannot fit in an SMTP reply line",
+				     "line longer than %d bytes: it cannot fit "
+				     "in an SMTP reply line",
 				     CONFIG_LINE_MAX);
 	if (!confutil_text_ok(v))
 		return confutil_fail(&ld->src, s,
@@ -69,10 +69,9 @@ int config_lines_get(struct config_loader *ld, const config_setting_t *s,
 		struct lang_lines *ll;
 
 		if (lang && !config_lang_ok(lang))
-			return confutil_fail(&ld->src, l,
-					     "'%s': \"%s\" is not "
-					     "a language code",
-					     name, lang);
+			return confutil_fail(
+			    &ld->src, l, "'%s': \"%s\" is not a language code",
+			    name, lang);
 		*out = xrealloc(*out, (*nout + 1) * sizeof(**out));
 		ll = &(*out)[(*nout)++];
 		ll->lang = xstrdup(lang);
@@ -80,10 +79,10 @@ int config_lines_get(struct config_loader *ld, const config_setting_t *s,
 		if (confutil_get_strings(&ld->src, l, name, &ll->lines) < 0)
 			return -1;
 		if (ll->lines.n > REPLY_LINES_MAX - 1)
-			return confutil_fail(&ld->src, l,
-					     "'%s' has more lines "
-					     "than an SMTP reply can hold",
-					     name);
+			return confutil_fail(
+			    &ld->src, l,
+			    "'%s' has more lines than an SMTP reply can hold",
+			    name);
 		for (size_t k = 0; k < ll->lines.n; k++) {
 			const config_setting_t *e =
 			    config_setting_get_elem(l, (unsigned)k);
@@ -175,9 +174,8 @@ static int parse_clients(struct config_loader *ld, const config_setting_t *m,
 	for (size_t k = 0; k < tmp.n; k++, lr->nclients++) {
 		if (parse_net(tmp.v[k], &lr->clients[k]) < 0) {
 			confutil_fail(&ld->src, m,
-				      "'client' \"%s\" is not an "
-				      "address, a network or a host name "
-				      "suffix",
+				      "'client' \"%s\" is not an address, a "
+				      "network or a host name suffix",
 				      tmp.v[k]);
 			goto out;
 		}
@@ -197,8 +195,7 @@ static int parse_lang_rule(struct config_loader *ld, const config_setting_t *g)
 
 	if (!config_setting_is_group(g))
 		return confutil_fail(&ld->src, g,
-				     "a language rule must be a "
-				     "{ group }");
+				     "a language rule must be a { group }");
 	if (confutil_check_members(&ld->src, g, langrule_keys,
 				   "a language rule") < 0)
 		return -1;
@@ -211,8 +208,7 @@ static int parse_lang_rule(struct config_loader *ld, const config_setting_t *g)
 	lr->line = config_setting_source_line(g);
 	if ((m = config_setting_get_member(g, "languages")) == NULL)
 		return confutil_fail(&ld->src, g,
-				     "a language rule needs "
-				     "'languages'");
+				     "a language rule needs 'languages'");
 	if (confutil_get_strings(&ld->src, m, "languages", &lr->languages) < 0)
 		return -1;
 	if ((m = config_setting_get_member(g, "client")) != NULL &&
@@ -222,9 +218,9 @@ static int parse_lang_rule(struct config_loader *ld, const config_setting_t *g)
 	    confutil_get_strings(&ld->src, m, "recipient", &lr->recipients) < 0)
 		return -1;
 	if (!lr->nclients && !lr->recipients.n)
-		return confutil_fail(&ld->src, g,
-				     "a language rule needs "
-				     "'client' or 'recipient'");
+		return confutil_fail(
+		    &ld->src, g,
+		    "a language rule needs 'client' or 'recipient'");
 	return 0;
 }
 
@@ -254,8 +250,7 @@ int config_parse_lang_rules(struct config_loader *ld, const config_setting_t *s)
 	config_lang_rules_free(ld->cfg);
 	if (!config_setting_is_list(s))
 		return confutil_fail(&ld->src, s,
-				     "'language_rules' must be a "
-				     "( list )");
+				     "'language_rules' must be a ( list )");
 	for (int i = 0; i < config_setting_length(s); i++)
 		if (parse_lang_rule(
 			ld, config_setting_get_elem(s, (unsigned)i)) < 0)

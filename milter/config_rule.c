@@ -47,27 +47,25 @@ static int parse_code(struct config_loader *ld, const config_setting_t *s,
 		v = tmp;
 	}
 	if (v == NULL)
-		return confutil_fail(&ld->src, s,
-				     "'code' must be a reply code "
-				     "such as 550 or \"5XX\"");
+		return confutil_fail(
+		    &ld->src, s,
+		    "'code' must be a reply code such as 550 or \"5XX\"");
 	if (strlen(v) == 3 && (v[0] == '4' || v[0] == '5') &&
 	    (strcmp(v + 1, "XX") == 0 || strcmp(v + 1, "xx") == 0)) {
 		r->code_class = v[0] - '0';
 		return 0;
 	}
 	if (smtpcode_parse_basic(v, strlen(v), &r->code) < 0)
+		return confutil_fail(&ld->src, s,
+				     "impossible reply code %s: a code is 2xx "
+				     "to 5xx with a second digit of 0 to 5",
+				     v);
+	if (r->code < 400)
 		return confutil_fail(
 		    &ld->src, s,
-		    "impossible reply code %s: a "
-		    "code is 2xx to 5xx with a second digit of "
-		    "0 to 5",
+		    "reply code %s is not a rejection: guidance goes on 4xx "
+		    "and 5xx replies only",
 		    v);
-	if (r->code < 400)
-		return confutil_fail(&ld->src, s,
-				     "reply code %s is not a "
-				     "rejection: guidance goes on 4xx and 5xx "
-				     "replies only",
-				     v);
 	return 0;
 }
 
@@ -79,14 +77,11 @@ static int parse_enhanced(struct config_loader *ld, const config_setting_t *s,
 
 	if (v == NULL || smtpcode_parse_enhanced(v, strlen(v), &r->enh) < 0)
 		return confutil_fail(&ld->src, s,
-				     "'enhanced' must be an "
-				     "enhanced status code such as \"5.1.1\" "
-				     "or \"X.1.1\"");
+				     "'enhanced' must be an enhanced status "
+				     "code such as \"5.1.1\" or \"X.1.1\"");
 	if (r->enh.cls == 2)
 		return confutil_fail(&ld->src, s,
-				     "enhanced code %s is not a "
-				     "failure",
-				     v);
+				     "enhanced code %s is not a failure", v);
 	r->has_enh = 1;
 	return 0;
 }
@@ -98,8 +93,8 @@ static int parse_pattern(struct config_loader *ld, const config_setting_t *g,
 	char why[128];
 	int e;
 
-	if ((e = confutil_get_string(&ld->src, g, "pattern", &r->pattern, 0)) <=
-	    0)
+	e = confutil_get_string(&ld->src, g, "pattern", &r->pattern, 0);
+	if (e <= 0)
 		return e;
 	e = regcomp(&r->re, r->pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB);
 	if (e != 0) {
@@ -123,16 +118,15 @@ static int parse_commands(struct config_loader *ld, const config_setting_t *s,
 
 		if (c[0] == '\0' || strlen(c) > 32)
 			return confutil_fail(&ld->src, s,
-					     "a command is 1 to 32 "
-					     "characters");
+					     "a command is 1 to 32 characters");
 		for (char *p = c; *p; p++) {
 			if (!isalnum((unsigned char)*p) && *p != '-' &&
 			    *p != '_' && strcmp(c, "*") != 0)
-				return confutil_fail(&ld->src, s,
-						     "command \"%s\": "
-						     "letters, digits, '-' and "
-						     "'_' only, or \"*\"",
-						     c);
+				return confutil_fail(
+				    &ld->src, s,
+				    "command \"%s\": letters, digits, '-' and "
+				    "'_' only, or \"*\"",
+				    c);
 			*p = (char)toupper((unsigned char)*p);
 		}
 	}
@@ -173,18 +167,16 @@ static int parse_reply(struct config_loader *ld, const config_setting_t *g,
 	    smtpcode_parse_reply(v, strlen(v), &r->reply, &text) < 0 ||
 	    v[text] != '\0' || r->reply.cls == 0 || strlen(v) < 9)
 		return confutil_fail(&ld->src, s,
-				     "'reply' must be a code and "
-				     "an enhanced code, such as \"502 5.5.1\"");
+				     "'reply' must be a code and an enhanced "
+				     "code, such as \"502 5.5.1\"");
 	if (r->reply.code < 400)
 		return confutil_fail(&ld->src, s,
-				     "'reply' %d is not a "
-				     "rejection",
+				     "'reply' %d is not a rejection",
 				     r->reply.code);
 	if (r->reply.cls != r->reply.code / 100)
 		return confutil_fail(&ld->src, s,
-				     "'reply' %s: the enhanced "
-				     "code must have the class of the reply "
-				     "code (%d.x.x)",
+				     "'reply' %s: the enhanced code must have "
+				     "the class of the reply code (%d.x.x)",
 				     v, r->reply.code / 100);
 	r->has_reply = 1;
 	return 0;
@@ -208,26 +200,24 @@ static int check_match(struct config_loader *ld, const config_setting_t *g,
 
 	if (r->commands.n && !r->has_reply)
 		return confutil_fail(src, g,
-				     "rule '%s' names commands but no "
-				     "'reply' code to answer them with",
+				     "rule '%s' names commands but no 'reply' "
+				     "code to answer them with",
 				     r->name);
 	if (r->has_reply && !r->commands.n)
-		return confutil_fail(src, g,
-				     "rule '%s': 'reply' is for command "
-				     "rules only",
-				     r->name);
+		return confutil_fail(
+		    src, g, "rule '%s': 'reply' is for command rules only",
+		    r->name);
 	if (r->has_enh && r->enh.cls && rule_class(r) &&
 	    r->enh.cls != rule_class(r))
 		return confutil_fail(
 		    src, config_setting_get_member(g, "enhanced"),
-		    "enhanced code %d.%d.%d does not fit reply "
-		    "class %dxx",
+		    "enhanced code %d.%d.%d does not fit reply class %dxx",
 		    r->enh.cls, r->enh.subject, r->enh.detail, rule_class(r));
 	if (r->has_reply && (r->code || r->code_class || r->has_enh))
-		return confutil_fail(src, g,
-				     "rule '%s': a command rule matches "
-				     "on 'commands' only",
-				     r->name);
+		return confutil_fail(
+		    src, g,
+		    "rule '%s': a command rule matches on 'commands' only",
+		    r->name);
 	if (!r->commands.n && !r->code && !r->code_class && !r->has_enh &&
 	    !r->pattern)
 		return confutil_fail(src, g,
@@ -249,9 +239,9 @@ static int parse_say(struct config_loader *ld, const config_setting_t *g,
 	if (r->text && config_check_line(ld, s, r->text) < 0)
 		return -1;
 	if (r->text && !r->has_reply)
-		return confutil_fail(&ld->src, s,
-				     "'text' is the first line of "
-				     "a command rule's reply");
+		return confutil_fail(
+		    &ld->src, s,
+		    "'text' is the first line of a command rule's reply");
 	if (confutil_get_word(&ld->src, g, "mode", "append|replace", &mode) < 0)
 		return -1;
 	r->mode = mode == MODE_REPLACE ? MODE_REPLACE : MODE_APPEND;
@@ -276,8 +266,8 @@ static int parse_head(struct config_loader *ld, const config_setting_t *g,
 	if (confutil_get_string(&ld->src, g, "name", &r->name, 0) <= 0 ||
 	    r->name[0] == '\0')
 		return confutil_fail(&ld->src, g,
-				     "every rule needs a 'name' "
-				     "(later files override rules by name)");
+				     "every rule needs a 'name' (later files "
+				     "override rules by name)");
 	return confutil_get_bool(&ld->src, g, "enabled", enabled) < 0 ? -1 : 0;
 }
 

@@ -60,7 +60,8 @@ const struct config_def config_settings[] = {
 	{"languages", CFG_LANGS, SET, "en", 0, 0, F(languages), NULL, NULL},
 	{"language_rules", CFG_SPECIAL, SET, NULL, 0, 0, NOF, NULL,
 	 config_parse_lang_rules},
-	{"footer", CFG_SPECIAL, SET, NULL, 0, 0, NOF, NULL, config_parse_footer},
+	{"footer", CFG_SPECIAL, SET, NULL, 0, 0, NOF, NULL,
+	 config_parse_footer},
 	{"rules", CFG_SPECIAL, SET, NULL, 0, 0, NOF, NULL, config_parse_rules},
 	{"guidance", CFG_SPECIAL, KB, NULL, 0, 0, NOF, NULL,
 	 config_parse_guidance},
@@ -109,14 +110,11 @@ static int apply_langs(struct config_loader *ld, const config_setting_t *g,
 		return -1;
 	if (out->n == 0)
 		return confutil_fail(&ld->src, s,
-				     "'%s' needs at least one "
-				     "language",
-				     name);
+				     "'%s' needs at least one language", name);
 	for (size_t i = 0; i < out->n; i++)
 		if (!config_lang_ok(out->v[i]))
 			return confutil_fail(&ld->src, s,
-					     "\"%s\" is not a "
-					     "language code",
+					     "\"%s\" is not a language code",
 					     out->v[i]);
 	return 1;
 }
@@ -130,11 +128,10 @@ static int apply_url(struct config_loader *ld, const struct config_def *d,
 
 	if (rc > 0 && (!config_value_ok(*out) ||
 		       strlen(*out) > (size_t)d->max || strchr(*out, ' ')))
-		return confutil_fail(&ld->src,
-				     config_setting_get_member(g, name),
-				     "'%s': at most %d printable characters, "
-				     "no space, no '$'",
-				     name, d->max);
+		return confutil_fail(
+		    &ld->src, config_setting_get_member(g, name),
+		    "'%s': at most %d printable characters, no space, no '$'",
+		    name, d->max);
 	return rc;
 }
 

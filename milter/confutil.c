@@ -162,18 +162,14 @@ int confutil_get_strings(const struct confutil_src *src,
 		return 1;
 	}
 	if (!config_setting_is_array(s) && !config_setting_is_list(s))
-		return confutil_fail(src, s,
-				     "'%s' must be a string or a list "
-				     "of strings",
-				     name);
+		return confutil_fail(
+		    src, s, "'%s' must be a string or a list of strings", name);
 	for (int i = 0; i < config_setting_length(s); i++) {
 		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 
 		if (config_setting_get_string(e) == NULL)
-			return confutil_fail(src, e,
-					     "'%s' must hold strings "
-					     "only",
-					     name);
+			return confutil_fail(
+			    src, e, "'%s' must hold strings only", name);
 		strlist_add(out, config_setting_get_string(e));
 	}
 	return 1;

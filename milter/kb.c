@@ -168,7 +168,7 @@ const struct kb_entry *kb_find(const struct kb_lang *l,
 /* load context: the file and error buffer, and what is allowed */
 struct kb_load {
 	struct confutil_src src;
-	int site;               /* a site override: partial entries, templates */
+	int site; /* a site override: partial entries, templates */
 	template_known_fn known; /* the variables templates may use */
 	void *ctx;
 };
@@ -184,15 +184,17 @@ static int get_text(struct kb_load *ld, const config_setting_t *g,
 	if (s == NULL)
 		return 0;
 	if ((v = config_setting_get_string(s)) == NULL)
-		return confutil_fail(&ld->src, s, "'%s' must be a string", name);
+		return confutil_fail(&ld->src, s, "'%s' must be a string",
+				     name);
 	if (*v == '\0')
 		return confutil_fail(&ld->src, s, "'%s' is empty", name);
 	if (!ld->site && (strchr(v, '$') || strchr(v, '%')))
-		return confutil_fail(&ld->src, s, "'%s': no '$' or '%%' in the "
-				     "shipped base", name);
-	if (!confutil_text_ok(v))
-		return confutil_fail(&ld->src, s, "'%s' has a control character",
+		return confutil_fail(&ld->src, s,
+				     "'%s': no '$' or '%%' in the shipped base",
 				     name);
+	if (!confutil_text_ok(v))
+		return confutil_fail(&ld->src, s,
+				     "'%s' has a control character", name);
 	if (ld->site && template_check(v, ld->known, ld->ctx, why,
 				       sizeof(why)) < 0)
 		return confutil_fail(&ld->src, s, "%s", why);
@@ -208,14 +210,16 @@ static int check_short(struct kb_load *ld, const config_setting_t *e,
 	char why[160];
 
 	if (strlen(v) > KB_SHORT_LEN)
-		return confutil_fail(&ld->src, e, "line longer than %d bytes in "
-				     "'%s'", KB_SHORT_LEN, name);
+		return confutil_fail(&ld->src, e,
+				     "line longer than %d bytes in '%s'",
+				     KB_SHORT_LEN, name);
 	if (*v == '\0' || (!ld->site && (strchr(v, '$') || strchr(v, '%'))))
-		return confutil_fail(&ld->src, e, "'%s': empty line, or "
-				     "'$'/'%%' in the shipped base", name);
+		return confutil_fail(
+		    &ld->src, e,
+		    "'%s': empty line, or '$'/'%%' in the shipped base", name);
 	if (!confutil_text_ok(v))
-		return confutil_fail(&ld->src, e, "'%s' has a control character",
-				     name);
+		return confutil_fail(&ld->src, e,
+				     "'%s' has a control character", name);
 	if (template_check(v, ld->known, ld->ctx, why, sizeof(why)) < 0)
 		return confutil_fail(&ld->src, e, "%s", why);
 	return 0;
@@ -232,8 +236,8 @@ static int get_lines(struct kb_load *ld, const config_setting_t *g,
 	if (s == NULL)
 		return 0;
 	if (!config_setting_is_array(s) && !config_setting_is_list(s))
-		return confutil_fail(&ld->src, s, "'%s' must be a list of "
-				     "strings", name);
+		return confutil_fail(&ld->src, s,
+				     "'%s' must be a list of strings", name);
 	n = config_setting_length(s);
 	if (n < 1 || (size_t)n > max)
 		return confutil_fail(&ld->src, s, "'%s' needs 1 to %zu lines",
@@ -245,8 +249,10 @@ static int get_lines(struct kb_load *ld, const config_setting_t *g,
 
 		if (v == NULL || check_short(ld, e, name, v) < 0) {
 			strlist_release(&tmp);
-			return v ? -1 : confutil_fail(&ld->src, e, "'%s' must be "
-						      "a list of strings", name);
+			return v ? -1
+				 : confutil_fail(
+				       &ld->src, e,
+				       "'%s' must be a list of strings", name);
 		}
 		strlist_add(&tmp, v);
 	}
@@ -268,24 +274,29 @@ static int load_entry(struct kb_load *ld, struct kb_lang *l,
 	int rc;
 
 	if (!config_setting_is_group(g))
-		return confutil_fail(&ld->src, g, "an entry must be a { group }");
+		return confutil_fail(&ld->src, g,
+				     "an entry must be a { group }");
 	if (confutil_check_members(&ld->src, g, entry_keys, "an entry") < 0)
 		return -1;
 	if (!ld->site && config_setting_get_member(g, "lang"))
-		return confutil_fail(&ld->src, g, "'lang' is for site overrides only: "
-				 "the folder names the language");
+		return confutil_fail(&ld->src, g,
+				     "'lang' is for site overrides only: the "
+				     "folder names the language");
 	if (!config_setting_lookup_string(g, "code", &key))
-		return confutil_fail(&ld->src, g, "entry without a 'code' string");
+		return confutil_fail(&ld->src, g,
+				     "entry without a 'code' string");
 	if (!kb_key_valid(key))
-		return confutil_fail(&ld->src, config_setting_get_member(g, "code"),
-				 "invalid code \"%s\"", key);
+		return confutil_fail(&ld->src,
+				     config_setting_get_member(g, "code"),
+				     "invalid code \"%s\"", key);
 	if ((e = hash_get(l->entries, key)) == NULL) {
 		e = fresh = xcalloc(1, sizeof(*e));
 		e->key = xstrdup(key);
 		strlist_init(&e->shorts);
 		strlist_init(&e->append);
 	} else if (!ld->site) {
-		return confutil_fail(&ld->src, g, "code %s is defined twice", key);
+		return confutil_fail(&ld->src, g, "code %s is defined twice",
+				     key);
 	}
 	if ((rc = get_text(ld, g, "title", &e->title)) < 0 ||
 	    (rc = get_lines(ld, g, "short", KB_SHORT_MAX, &e->shorts)) < 0 ||
@@ -297,8 +308,10 @@ static int load_entry(struct kb_load *ld, struct kb_lang *l,
 		goto out;
 	if (fresh && (!e->title || e->shorts.n == 0 || !e->description ||
 		      !e->when || !e->fix)) {
-		rc = confutil_fail(&ld->src, g, "entry %s needs title, short, description, "
-			       "when and fix", key);
+		rc = confutil_fail(
+		    &ld->src, g,
+		    "entry %s needs title, short, description, when and fix",
+		    key);
 		goto out;
 	}
 	free(e->file);
@@ -334,7 +347,8 @@ static int load_site(struct kb_load *ld, struct kb_lang *l,
 	if (g == NULL)
 		return 0;
 	if (!config_setting_is_group(g))
-		return confutil_fail(&ld->src, g, "'site' must be a { group } of strings");
+		return confutil_fail(&ld->src, g,
+				     "'site' must be a { group } of strings");
 	for (int i = 0; i < config_setting_length(g); i++) {
 		const char *name = config_setting_name(config_setting_get_elem(g, (unsigned)i));
 		char *v = NULL;
@@ -357,12 +371,14 @@ static int load_lang_file(struct kb_load *ld, struct kb_lang *l,
 		return -1;
 	if (!config_setting_lookup_string(root, "language", &code) ||
 	    strcmp(code, l->code) != 0)
-		return confutil_fail(&ld->src, root, "'language' must be \"%s\"", l->code);
+		return confutil_fail(&ld->src, root,
+				     "'language' must be \"%s\"", l->code);
 	if (get_text(ld, root, "name", &l->name) <= 0)
 		return confutil_fail(&ld->src, root, "'name' is required");
 	if ((h = config_setting_get_member(root, "headings")) == NULL ||
 	    !config_setting_is_group(h))
-		return confutil_fail(&ld->src, root, "'headings' group is required");
+		return confutil_fail(&ld->src, root,
+				     "'headings' group is required");
 	if (confutil_check_members(&ld->src, h, head_keys, "headings") < 0)
 		return -1;
 	if (get_text(ld, h, "description", &l->head.description) <= 0 ||
@@ -371,8 +387,9 @@ static int load_lang_file(struct kb_load *ld, struct kb_lang *l,
 	    get_text(ld, h, "sender", &l->head.sender) <= 0 ||
 	    get_text(ld, h, "admin", &l->head.admin) <= 0 ||
 	    get_text(ld, h, "class_fallback", &l->head.class_fallback) <= 0)
-		return confutil_fail(&ld->src, h, "headings need description, when, "
-				 "fix, sender, admin and class_fallback");
+		return confutil_fail(&ld->src, h,
+				     "headings need description, when, fix, "
+				     "sender, admin and class_fallback");
 	return load_site(ld, l, root);
 }
 
@@ -390,7 +407,8 @@ static int load_file(struct kb_load *ld, struct kb_lang *l, const char *path,
 			 config_error_file(&cf) ? config_error_file(&cf) : path,
 			 config_error_line(&cf),
 			 config_error_type(&cf) == CONFIG_ERR_FILE_IO
-				 ? strerror(errno) : config_error_text(&cf));
+			     ? strerror(errno)
+			     : config_error_text(&cf));
 		goto out;
 	}
 	root = config_root_setting(&cf);
@@ -401,8 +419,9 @@ static int load_file(struct kb_load *ld, struct kb_lang *l, const char *path,
 	if (config_setting_length(root) != 1 ||
 	    (list = config_setting_get_member(root, "entries")) == NULL ||
 	    !config_setting_is_list(list)) {
-		rc = confutil_fail(&ld->src, root, "a knowledge-base file holds one "
-			       "'entries = ( ... );' list");
+		rc = confutil_fail(&ld->src, root,
+				   "a knowledge-base file holds one 'entries = "
+				   "( ... );' list");
 		goto out;
 	}
 	n = config_setting_length(list);
@@ -436,8 +455,9 @@ int kb_load_dir(struct kb *kb, const char *dir, const char *lang, char *err,
 	buf_init(&path);
 	buf_printf(&path, "%s/%s", dir, lang);
 	if ((n = scandir(path.s, &names, conf_filter, alphasort)) < 0) {
-		snprintf(err, errlen, "%s: %s (knowledge base for language "
-			 "\"%s\")", path.s, strerror(errno), lang);
+		snprintf(err, errlen,
+			 "%s: %s (knowledge base for language \"%s\")", path.s,
+			 strerror(errno), lang);
 		buf_release(&path);
 		return -1;
 	}
@@ -457,8 +477,9 @@ int kb_load_dir(struct kb *kb, const char *dir, const char *lang, char *err,
 		}
 	}
 	if (l->name == NULL) { /* no lang.conf in the folder */
-		snprintf(err, errlen, "%s/%s/lang.conf: missing: every language "
-			 "needs one", dir, lang);
+		snprintf(err, errlen,
+			 "%s/%s/lang.conf: missing: every language needs one",
+			 dir, lang);
 		goto out;
 	}
 	rc = 0;
@@ -480,9 +501,9 @@ int kb_merge_setting(struct kb *kb, const char *lang, const char *file,
 	const config_setting_t *g = setting;
 
 	if (l == NULL) {
-		snprintf(err, errlen, "%s:%d: language \"%s\" is not in the "
-			 "knowledge base", file, config_setting_source_line(g),
-			 lang);
+		snprintf(err, errlen,
+			 "%s:%d: language \"%s\" is not in the knowledge base",
+			 file, config_setting_source_line(g), lang);
 		return -1;
 	}
 	return load_entry(&ld, l, g);
@@ -506,7 +527,8 @@ int kb_load_all(struct kb *kb, const char *dir, char *err, size_t errlen)
 		buf_printf(&path, "%s/%s/lang.conf", dir, names[i]->d_name);
 		if (rc == 0 && names[i]->d_name[0] != '.' && stat(path.s, &st) == 0) {
 			found++;
-			rc = kb_load_dir(kb, dir, names[i]->d_name, err, errlen);
+			rc =
+			    kb_load_dir(kb, dir, names[i]->d_name, err, errlen);
 		}
 	}
 	for (int i = 0; i < n; i++)
@@ -514,8 +536,10 @@ int kb_load_all(struct kb *kb, const char *dir, char *err, size_t errlen)
 	free(names);
 	buf_release(&path);
 	if (rc == 0 && found == 0) {
-		snprintf(err, errlen, "%s: no language folder with a lang.conf "
-			 "(knowledge base)", dir);
+		snprintf(
+		    err, errlen,
+		    "%s: no language folder with a lang.conf (knowledge base)",
+		    dir);
 		rc = -1;
 	}
 	return rc;
