@@ -7,6 +7,8 @@
  * guidance overrides, and validates all of it before anything is served.
  * Fails: config_load returns NULL with "FILE:LINE: message" in the caller's
  * buffer. A loaded config is never modified; see store.h for sharing it.
+ * The top-level settings, their defaults and bounds are declared once, in
+ * config_table.h; the loader's parts share milter/config_loader.h.
  */
 #ifndef MILTER_EXPLAIN_CONFIG_H
 #define MILTER_EXPLAIN_CONFIG_H
@@ -100,7 +102,7 @@ struct config {
 	int line_width;           /* text bytes per wire line */
 	int max_lines;            /* lines per reply, 2..32 */
 	int utf8;                 /* keep UTF-8 where the session allows it */
-	enum on_error on_error;
+	enum on_error on_error;     /* stored as an int by the table */
 	int socketmap_max_clients;
 	int socketmap_idle_timeout; /* seconds */
 	struct lang_lines *footer;  /* lines after every guidance */

@@ -2,11 +2,10 @@
  * kb - the knowledge base: guidance per reply code, per language
  *
  * Exports: struct kb (languages) of struct kb_lang (headings, entries) of
- * struct kb_entry; kb_load_dir reads one language folder, merging into
- * what is loaded already (a site folder loaded after the shipped one
- * overrides entries field by field); kb_find applies the lookup order
- * (5.1.1, X.1.1, 550, 5.X.X, 5XX). Fails: kb_load_dir returns -1 with
- * "file:line: message" in the caller's buffer.
+ * struct kb_entry; kb_load_dir reads one language folder, kb_merge_setting
+ * merges one site override into an entry field by field; kb_find applies
+ * the lookup order (5.1.1, X.1.1, 550, 5.X.X, 5XX). Fails: the loaders
+ * return -1 with "file:line: message" in the caller's buffer.
  */
 #ifndef MILTER_EXPLAIN_KB_H
 #define MILTER_EXPLAIN_KB_H
@@ -56,13 +55,13 @@ struct kb *kb_new(void);
 void kb_free(struct kb *kb);
 
 /*
- * kb_load_dir - load every *.conf of dir (name order) as language lang;
- * site is non-zero for a site override folder: entries may then give only
- * some fields, may use template variables (checked with known/ctx), and
- * lang.conf is optional. Returns 0, or -1 with the reason in err.
+ * kb_load_dir - load every *.conf of dir/lang (name order, lang.conf
+ * first, which is required) as language lang of the shipped base: entries
+ * are complete and use no template. Returns 0, or -1 with the reason in
+ * err.
  */
-int kb_load_dir(struct kb *kb, const char *dir, const char *lang, int site,
-		template_known_fn known, void *ctx, char *err, size_t errlen);
+int kb_load_dir(struct kb *kb, const char *dir, const char *lang, char *err,
+		size_t errlen);
 
 /*
  * kb_merge_setting - merge one site override entry (a libconfig group

@@ -165,27 +165,13 @@ const struct kb_entry *kb_find(const struct kb_lang *l,
 	return NULL;
 }
 
-/* load context, for messages */
+/* load context: the file and error buffer, and what is allowed */
 struct kb_load {
-	const char *file;
-	int site;
-	template_known_fn known;
+	struct confutil_src src;
+	int site; /* a site override: partial entries, templates */
+	template_known_fn known; /* the variables templates may use */
 	void *ctx;
-	char *err;
-	size_t errlen;
 };
-
-/* load_fail - "file:line: message" into the caller's buffer */
-static int load_fail(struct kb_load *ld, const config_setting_t *s,
-		     const char *fmt, const char *arg)
-{
-	int n = snprintf(ld->err, ld->errlen, "%s:%d: ", ld->file,
-			 s ? config_setting_source_line(s) : 0);
-
-	if (n >= 0 && (size_t)n < ld->errlen)
-		snprintf(ld->err + n, ld->errlen - (size_t)n, fmt, arg);
-	return -1;
-}
 
 /* get_text - a string member: 0 absent, 1 found, -1 bad */
 static int get_text(struct kb_load *ld, const config_setting_t *g,
@@ -198,22 +184,45 @@ static int get_text(struct kb_load *ld, const config_setting_t *g,
 	if (s == NULL)
 		return 0;
 	if ((v = config_setting_get_string(s)) == NULL)
-		return load_fail(ld, s, "'%s' must be a string", name);
+		return confutil_fail(&ld->src, s, "'%s' must be a string",
+				     name);
 	if (*v == '\0')
-		return load_fail(ld, s, "'%s' is empty", name);
+		return confutil_fail(&ld->src, s, "'%s' is empty", name);
 	if (!ld->site && (strchr(v, '$') || strchr(v, '%')))
-		return load_fail(ld, s, "'%s': no '$' or '%%' in the shipped base",
-				 name);
-	for (const char *p = v; *p; p++)
-		if ((unsigned char)*p < 0x20)
-			return load_fail(ld, s, "'%s' has a control character",
-					 name);
+		return confutil_fail(&ld->src, s,
+				     "'%s': no '$' or '%%' in the shipped base",
+				     name);
+	if (!confutil_text_ok(v))
+		return confutil_fail(&ld->src, s,
+				     "'%s' has a control character", name);
 	if (ld->site && template_check(v, ld->known, ld->ctx, why,
 				       sizeof(why)) < 0)
-		return load_fail(ld, s, "%s", why);
+		return confutil_fail(&ld->src, s, "%s", why);
 	free(*out);
 	*out = xstrdup(v);
 	return 1;
+}
+
+/* check_short - one short line e (of list name): 0 or -1 */
+static int check_short(struct kb_load *ld, const config_setting_t *e,
+		       const char *name, const char *v)
+{
+	char why[160];
+
+	if (strlen(v) > KB_SHORT_LEN)
+		return confutil_fail(&ld->src, e,
+				     "line longer than %d bytes in '%s'",
+				     KB_SHORT_LEN, name);
+	if (*v == '\0' || (!ld->site && (strchr(v, '$') || strchr(v, '%'))))
+		return confutil_fail(
+		    &ld->src, e,
+		    "'%s': empty line, or '$'/'%%' in the shipped base", name);
+	if (!confutil_text_ok(v))
+		return confutil_fail(&ld->src, e,
+				     "'%s' has a control character", name);
+	if (template_check(v, ld->known, ld->ctx, why, sizeof(why)) < 0)
+		return confutil_fail(&ld->src, e, "%s", why);
+	return 0;
 }
 
 /* get_lines - a list of short lines: 0 absent, 1 found, -1 bad */
@@ -227,50 +236,23 @@ static int get_lines(struct kb_load *ld, const config_setting_t *g,
 	if (s == NULL)
 		return 0;
 	if (!config_setting_is_array(s) && !config_setting_is_list(s))
-		return load_fail(ld, s, "'%s' must be a list of strings", name);
+		return confutil_fail(&ld->src, s,
+				     "'%s' must be a list of strings", name);
 	n = config_setting_length(s);
-	if (n < 1 || (size_t)n > max) {
-		char m[64];
-
-		snprintf(m, sizeof(m), "'%s' needs 1 to %zu lines", name, max);
-		return load_fail(ld, s, "%s", m);
-	}
+	if (n < 1 || (size_t)n > max)
+		return confutil_fail(&ld->src, s, "'%s' needs 1 to %zu lines",
+				     name, max);
 	strlist_init(&tmp);
 	for (int i = 0; i < n; i++) {
 		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-		const char *v;
+		const char *v = config_setting_get_string(e);
 
-		if (config_setting_get_string(e) == NULL) {
+		if (v == NULL || check_short(ld, e, name, v) < 0) {
 			strlist_release(&tmp);
-			return load_fail(ld, e, "'%s' must be a list of strings",
-					 name);
-		}
-		v = config_setting_get_string(e);
-		if (strlen(v) > KB_SHORT_LEN) {
-			strlist_release(&tmp);
-			return load_fail(ld, e, "line longer than 200 bytes in '%s'",
-					 name);
-		}
-		{
-			char why[160];
-
-			if (*v == '\0' || (!ld->site && (strchr(v, '$') ||
-							 strchr(v, '%')))) {
-				strlist_release(&tmp);
-				return load_fail(ld, e, "'%s': empty line, or '$'/'%%' "
-						 "in the shipped base", name);
-			}
-			for (const char *p = v; *p; p++)
-				if ((unsigned char)*p < 0x20) {
-					strlist_release(&tmp);
-					return load_fail(ld, e, "'%s' has a control "
-							 "character", name);
-				}
-			if (template_check(v, ld->known, ld->ctx, why,
-					   sizeof(why)) < 0) {
-				strlist_release(&tmp);
-				return load_fail(ld, e, "%s", why);
-			}
+			return v ? -1
+				 : confutil_fail(
+				       &ld->src, e,
+				       "'%s' must be a list of strings", name);
 		}
 		strlist_add(&tmp, v);
 	}
@@ -283,21 +265,6 @@ static const char *const entry_keys[] = {
 	"code", "title", "short", "append", "description", "when", "fix",
 	"admin", "lang", NULL};
 
-/* check_members - every member of g is one of names */
-static int check_members(struct kb_load *ld, const config_setting_t *g,
-			 const char *const *names, const char *what)
-{
-	config_setting_t *m = confutil_unknown_member(g, names);
-	const char *name = m ? config_setting_name(m) : NULL;
-	char msg[128];
-
-	if (m == NULL)
-		return 0;
-	snprintf(msg, sizeof(msg), "unknown setting '%s' in %s",
-		 name ? name : "?", what);
-	return load_fail(ld, m, "%s", msg);
-}
-
 /* load_entry - one entry of an entries list, merged into l */
 static int load_entry(struct kb_load *ld, struct kb_lang *l,
 		      const config_setting_t *g)
@@ -307,24 +274,29 @@ static int load_entry(struct kb_load *ld, struct kb_lang *l,
 	int rc;
 
 	if (!config_setting_is_group(g))
-		return load_fail(ld, g, "%s", "an entry must be a { group }");
-	if (check_members(ld, g, entry_keys, "an entry") < 0)
+		return confutil_fail(&ld->src, g,
+				     "an entry must be a { group }");
+	if (confutil_check_members(&ld->src, g, entry_keys, "an entry") < 0)
 		return -1;
 	if (!ld->site && config_setting_get_member(g, "lang"))
-		return load_fail(ld, g, "%s", "'lang' is for site overrides only: "
-				 "the folder names the language");
+		return confutil_fail(&ld->src, g,
+				     "'lang' is for site overrides only: the "
+				     "folder names the language");
 	if (!config_setting_lookup_string(g, "code", &key))
-		return load_fail(ld, g, "%s", "entry without a 'code' string");
+		return confutil_fail(&ld->src, g,
+				     "entry without a 'code' string");
 	if (!kb_key_valid(key))
-		return load_fail(ld, config_setting_get_member(g, "code"),
-				 "invalid code \"%s\"", key);
+		return confutil_fail(&ld->src,
+				     config_setting_get_member(g, "code"),
+				     "invalid code \"%s\"", key);
 	if ((e = hash_get(l->entries, key)) == NULL) {
 		e = fresh = xcalloc(1, sizeof(*e));
 		e->key = xstrdup(key);
 		strlist_init(&e->shorts);
 		strlist_init(&e->append);
 	} else if (!ld->site) {
-		return load_fail(ld, g, "code %s is defined twice", key);
+		return confutil_fail(&ld->src, g, "code %s is defined twice",
+				     key);
 	}
 	if ((rc = get_text(ld, g, "title", &e->title)) < 0 ||
 	    (rc = get_lines(ld, g, "short", KB_SHORT_MAX, &e->shorts)) < 0 ||
@@ -336,12 +308,14 @@ static int load_entry(struct kb_load *ld, struct kb_lang *l,
 		goto out;
 	if (fresh && (!e->title || e->shorts.n == 0 || !e->description ||
 		      !e->when || !e->fix)) {
-		rc = load_fail(ld, g, "entry %s needs title, short, description, "
-			       "when and fix", key);
+		rc = confutil_fail(
+		    &ld->src, g,
+		    "entry %s needs title, short, description, when and fix",
+		    key);
 		goto out;
 	}
 	free(e->file);
-	e->file = xstrdup(ld->file);
+	e->file = xstrdup(ld->src.file);
 	e->line = config_setting_source_line(g);
 	if (fresh) {
 		hash_put(l->entries, key, e);
@@ -373,7 +347,8 @@ static int load_site(struct kb_load *ld, struct kb_lang *l,
 	if (g == NULL)
 		return 0;
 	if (!config_setting_is_group(g))
-		return load_fail(ld, g, "%s", "'site' must be a { group } of strings");
+		return confutil_fail(&ld->src, g,
+				     "'site' must be a { group } of strings");
 	for (int i = 0; i < config_setting_length(g); i++) {
 		const char *name = config_setting_name(config_setting_get_elem(g, (unsigned)i));
 		char *v = NULL;
@@ -392,17 +367,19 @@ static int load_lang_file(struct kb_load *ld, struct kb_lang *l,
 	const char *code = NULL;
 	config_setting_t *h;
 
-	if (check_members(ld, root, lang_keys, "lang.conf") < 0)
+	if (confutil_check_members(&ld->src, root, lang_keys, "lang.conf") < 0)
 		return -1;
 	if (!config_setting_lookup_string(root, "language", &code) ||
 	    strcmp(code, l->code) != 0)
-		return load_fail(ld, root, "'language' must be \"%s\"", l->code);
+		return confutil_fail(&ld->src, root,
+				     "'language' must be \"%s\"", l->code);
 	if (get_text(ld, root, "name", &l->name) <= 0)
-		return load_fail(ld, root, "%s", "'name' is required");
+		return confutil_fail(&ld->src, root, "'name' is required");
 	if ((h = config_setting_get_member(root, "headings")) == NULL ||
 	    !config_setting_is_group(h))
-		return load_fail(ld, root, "%s", "'headings' group is required");
-	if (check_members(ld, h, head_keys, "headings") < 0)
+		return confutil_fail(&ld->src, root,
+				     "'headings' group is required");
+	if (confutil_check_members(&ld->src, h, head_keys, "headings") < 0)
 		return -1;
 	if (get_text(ld, h, "description", &l->head.description) <= 0 ||
 	    get_text(ld, h, "when", &l->head.when) <= 0 ||
@@ -410,8 +387,9 @@ static int load_lang_file(struct kb_load *ld, struct kb_lang *l,
 	    get_text(ld, h, "sender", &l->head.sender) <= 0 ||
 	    get_text(ld, h, "admin", &l->head.admin) <= 0 ||
 	    get_text(ld, h, "class_fallback", &l->head.class_fallback) <= 0)
-		return load_fail(ld, h, "%s", "headings need description, when, "
-				 "fix, sender, admin and class_fallback");
+		return confutil_fail(&ld->src, h,
+				     "headings need description, when, fix, "
+				     "sender, admin and class_fallback");
 	return load_site(ld, l, root);
 }
 
@@ -425,11 +403,12 @@ static int load_file(struct kb_load *ld, struct kb_lang *l, const char *path,
 
 	config_init(&cf);
 	if (!config_read_file(&cf, path)) {
-		snprintf(ld->err, ld->errlen, "%s:%d: %s",
+		snprintf(ld->src.err, ld->src.errlen, "%s:%d: %s",
 			 config_error_file(&cf) ? config_error_file(&cf) : path,
 			 config_error_line(&cf),
 			 config_error_type(&cf) == CONFIG_ERR_FILE_IO
-				 ? strerror(errno) : config_error_text(&cf));
+			     ? strerror(errno)
+			     : config_error_text(&cf));
 		goto out;
 	}
 	root = config_root_setting(&cf);
@@ -440,8 +419,9 @@ static int load_file(struct kb_load *ld, struct kb_lang *l, const char *path,
 	if (config_setting_length(root) != 1 ||
 	    (list = config_setting_get_member(root, "entries")) == NULL ||
 	    !config_setting_is_list(list)) {
-		rc = load_fail(ld, root, "%s", "a knowledge-base file holds one "
-			       "'entries = ( ... );' list");
+		rc = confutil_fail(&ld->src, root,
+				   "a knowledge-base file holds one 'entries = "
+				   "( ... );' list");
 		goto out;
 	}
 	n = config_setting_length(list);
@@ -463,20 +443,21 @@ static int conf_filter(const struct dirent *d)
 }
 
 /* kb_load_dir - see kb.h */
-int kb_load_dir(struct kb *kb, const char *dir, const char *lang, int site,
-		template_known_fn known, void *ctx, char *err, size_t errlen)
+int kb_load_dir(struct kb *kb, const char *dir, const char *lang, char *err,
+		size_t errlen)
 {
 	struct dirent **names = NULL;
 	struct kb_lang *l;
 	struct buf path;
-	struct kb_load ld = {NULL, site, known, ctx, err, errlen};
+	struct kb_load ld = {{NULL, err, errlen}, 0, NULL, NULL};
 	int n, rc = -1;
 
 	buf_init(&path);
 	buf_printf(&path, "%s/%s", dir, lang);
 	if ((n = scandir(path.s, &names, conf_filter, alphasort)) < 0) {
-		snprintf(err, errlen, "%s: %s (knowledge base for language "
-			 "\"%s\")", path.s, strerror(errno), lang);
+		snprintf(err, errlen,
+			 "%s: %s (knowledge base for language \"%s\")", path.s,
+			 strerror(errno), lang);
 		buf_release(&path);
 		return -1;
 	}
@@ -490,14 +471,15 @@ int kb_load_dir(struct kb *kb, const char *dir, const char *lang, int site,
 				continue;
 			buf_reset(&path);
 			buf_printf(&path, "%s/%s/%s", dir, lang, names[i]->d_name);
-			ld.file = path.s;
+			ld.src.file = path.s;
 			if (load_file(&ld, l, path.s, is_lang) < 0)
 				goto out;
 		}
 	}
-	if (l->name == NULL) { /* a site folder may rely on the shipped one */
-		snprintf(err, errlen, "%s/%s/lang.conf: missing: every language "
-			 "needs one", dir, lang);
+	if (l->name == NULL) { /* no lang.conf in the folder */
+		snprintf(err, errlen,
+			 "%s/%s/lang.conf: missing: every language needs one",
+			 dir, lang);
 		goto out;
 	}
 	rc = 0;
@@ -514,14 +496,14 @@ int kb_merge_setting(struct kb *kb, const char *lang, const char *file,
 		     const void *setting, template_known_fn known, void *ctx,
 		     char *err, size_t errlen)
 {
-	struct kb_load ld = {file, 1, known, ctx, err, errlen};
+	struct kb_load ld = {{file, err, errlen}, 1, known, ctx};
 	struct kb_lang *l = (struct kb_lang *)kb_lang_get(kb, lang);
 	const config_setting_t *g = setting;
 
 	if (l == NULL) {
-		snprintf(err, errlen, "%s:%d: language \"%s\" is not in the "
-			 "knowledge base", file, config_setting_source_line(g),
-			 lang);
+		snprintf(err, errlen,
+			 "%s:%d: language \"%s\" is not in the knowledge base",
+			 file, config_setting_source_line(g), lang);
 		return -1;
 	}
 	return load_entry(&ld, l, g);
@@ -545,8 +527,8 @@ int kb_load_all(struct kb *kb, const char *dir, char *err, size_t errlen)
 		buf_printf(&path, "%s/%s/lang.conf", dir, names[i]->d_name);
 		if (rc == 0 && names[i]->d_name[0] != '.' && stat(path.s, &st) == 0) {
 			found++;
-			rc = kb_load_dir(kb, dir, names[i]->d_name, 0, NULL, NULL,
-					 err, errlen);
+			rc =
+			    kb_load_dir(kb, dir, names[i]->d_name, err, errlen);
 		}
 	}
 	for (int i = 0; i < n; i++)
@@ -554,8 +536,10 @@ int kb_load_all(struct kb *kb, const char *dir, char *err, size_t errlen)
 	free(names);
 	buf_release(&path);
 	if (rc == 0 && found == 0) {
-		snprintf(err, errlen, "%s: no language folder with a lang.conf "
-			 "(knowledge base)", dir);
+		snprintf(
+		    err, errlen,
+		    "%s: no language folder with a lang.conf (knowledge base)",
+		    dir);
 		rc = -1;
 	}
 	return rc;

@@ -9,67 +9,298 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "config_table.h"
 #include "rules.h"
 
 struct bad_case {
-	const char *body;   /* after the knowledge_base line (line 1) */
-	int line;           /* expected line in the message */
-	const char *want;   /* expected part of the message */
+	const char *body; /* after the knowledge_base line (line 1) */
+	int line;         /* expected line in the message */
+	const char *want; /* the message after "FILE:LINE: "; a final '*'
+			   * makes it a prefix (the C library's words follow) */
 };
+
+/* expect_error - err is exactly "path:line: want" (see struct bad_case) */
+static void expect_error(const char *what, const char *err, const char *path,
+			 int line, const char *want)
+{
+	char head[128];
+	size_t hlen, wlen = strlen(want);
+
+	snprintf(head, sizeof(head), "%s:%d: ", path, line);
+	hlen = strlen(head);
+	if (strncmp(err, head, hlen) != 0)
+		fail_msg("%s: want \"%s%s\", got \"%s\"", what, head, want, err);
+	if (wlen && want[wlen - 1] == '*' ? strncmp(err + hlen, want, wlen - 1)
+					  : strcmp(err + hlen, want))
+		fail_msg("%s: want \"%s%s\", got \"%s\"", what, head, want, err);
+}
 
 static void test_bad_configs(void **state)
 {
 	static const struct bad_case cases[] = {
 		{"bogus = 1;\n", 2, "unknown setting 'bogus'"},
-		{"rules = ( { name = \"a\"; code = 650; } );\n", 2, "impossible reply code 650"},
+		{"rules = ( { name = \"a\"; code = 650; } );\n", 2,
+		 "impossible reply code 650: a code is 2xx to 5xx with a second "
+		 "digit of 0 to 5"},
 		{"rules = ( { name = \"a\"; code = 550; enhanced = \"4.1.1\"; } );\n", 2,
-		 "does not fit reply class 5xx"},
-		{"rules = ( { name = \"a\"; code = 250; } );\n", 2, "not a rejection"},
+		 "enhanced code 4.1.1 does not fit reply class 5xx"},
+		{"rules = ( { name = \"a\"; code = 250; } );\n", 2,
+		 "reply code 250 is not a rejection: guidance goes on 4xx and 5xx "
+		 "replies only"},
 		{"rules = (\n { name = \"a\"; code = 550;\n   lines = [\"hi ${nosuch}\"]; } );\n",
 		 4, "unknown template variable ${nosuch}"},
 		{"rules = ( { name = \"a\"; code = 550; lines = [\"cost $5\"]; } );\n", 2,
-		 "bad '$'"},
+		 "bad '$' in \"$5\": write ${name} for a variable or $$ for a dollar "
+		 "sign"},
 		{"rules = ( { name = \"a\"; code = 550; colour = 1; } );\n", 2,
 		 "unknown setting 'colour' in a rule"},
-		{"rules = ( { code = 550; } );\n", 2, "needs a 'name'"},
+		{"rules = ( { code = 550; } );\n", 2,
+		 "every rule needs a 'name' (later files override rules by name)"},
 		{"rules = ( { name = \"a\"; commands = [\"FOO\"]; } );\n", 2,
-		 "no 'reply' code"},
+		 "rule 'a' names commands but no 'reply' code to answer them with"},
 		{"rules = ( { name = \"a\"; commands = [\"FOO\"]; reply = \"502 4.5.1\"; } );\n",
-		 2, "class of the reply code"},
+		 2, "'reply' 502 4.5.1: the enhanced code must have the class of the "
+		 "reply code (5.x.x)"},
 		{"rules = ( { name = \"a\"; commands = [\"FOO\"]; reply = \"602 6.5.1\"; } );\n",
-		 2, "'reply' must be"},
-		{"rules = ( { name = \"a\"; code = 550; pattern = \"(\"; } );\n", 2, "bad pattern"},
-		{"languages = [\"xx\"];\n", 0, "language \"xx\" is not in the knowledge base"},
-		{"line_width = 5000;\n", 2, "'line_width' must be between"},
-		{"rules = ( { name = \"a\"; code = 550; lines = [\"", 0, ""},
-		{"include = [\"/nonexistent/file.conf\"];\n", 2, "no such file"},
-		{"variables = { helpdesk2 = \"has $dollar\"; };\n", 2, "no '$'"},
+		 2, "'reply' must be a code and an enhanced code, such as \"502 5.5.1\""},
+		{"rules = ( { name = \"a\"; code = 550; pattern = \"(\"; } );\n", 2,
+		 "bad pattern: *"},
+		{"rules = ( { name = \"a\"; code = 550; mode = \"swap\"; } );\n", 2,
+		 "'mode' is \"append\" or \"replace\""},
+		{"rules = ( { name = \"a\"; enabled = 1; } );\n", 2,
+		 "'enabled' must be true or false"},
+		{"languages = [\"xx\"];\n", 0,
+		 "language \"xx\" is not in the knowledge base " TOP_SRCDIR "/conf/kb"},
+		{"line_width = 5000;\n", 2, "'line_width' must be between 40 and 400"},
+		{"rules = ( { name = \"a\"; code = 550; lines = [\"", 2, "syntax error"},
+		{"include = [\"/nonexistent/file.conf\"];\n", 2,
+		 "include \"/nonexistent/file.conf\": no such file"},
+		{"variables = { helpdesk2 = \"has $dollar\"; };\n", 2,
+		 "variable 'helpdesk2': at most 200 printable characters, no '$'"},
 		{"guidance = ( { code = \"5.1.1\"; lang = \"en\"; short = [\"${nope}\"]; } );\n",
 		 2, "unknown template variable ${nope}"},
 		{"guidance = ( { code = \"9.9\"; lang = \"en\"; short = [\"x\"]; } );\n", 2,
-		 "invalid code"},
+		 "invalid code \"9.9\""},
 		{"language_rules = ( { client = \"300.1.1.1/99\"; languages = [\"fr\"]; } );\n",
-		 2, "not an address"},
+		 2, "'client' \"300.1.1.1/99\" is not an address, a network or a host "
+		 "name suffix"},
+		/* one text check for config and knowledge-base text: no C0
+		 * control, no DEL (the knowledge base used to let DEL through) */
+		{"user = \"a\\x7fb\";\n", 2, "'user' has a control character"},
+		{"footer = [\"a\\x01b\"];\n", 2, "control character in a line"},
+		{"guidance = ( { code = \"550\"; lang = \"en\"; title = \"a\\x7fb\"; } );\n",
+		 2, "'title' has a control character"},
+		{"guidance = ( { code = \"550\"; lang = \"en\"; short = [\"a\\x7fb\"]; } );\n",
+		 2, "'short' has a control character"},
+		{"socketmap = { max_clients = 5; colour = 1; };\n", 2,
+		 "unknown setting 'colour' in socketmap"},
+		{"help_url = \"https://example.org/a b\";\n", 2,
+		 "'help_url': at most 200 printable characters, no space, no '$'"},
 	};
 	char err[512], path[64];
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char want[128];
+		char what[32];
 		struct config *cfg = tu_load(cases[i].body, err, sizeof(err), path,
 					     sizeof(path));
 
+		snprintf(what, sizeof(what), "case %zu", i);
 		if (cfg != NULL)
 			fail_msg("case %zu loaded: %s", i, cases[i].body);
-		assert_non_null(strstr(err, path));
-		if (cases[i].line) {
-			snprintf(want, sizeof(want), "%s:%d: ", path, cases[i].line);
-			if (strstr(err, want) == NULL)
-				fail_msg("case %zu: want \"%s\" in \"%s\"", i, want, err);
-		}
-		if (strstr(err, cases[i].want) == NULL)
-			fail_msg("case %zu: want \"%s\" in \"%s\"", i, cases[i].want, err);
+		expect_error(what, err, path, cases[i].line, cases[i].want);
 		unlink(path);
+	}
+}
+
+/* setting_body - "name = value;\n", or "group = { member = value; };\n" */
+static void setting_body(const char *name, const char *value, char *out,
+			 size_t len)
+{
+	const char *dot = strchr(name, '.');
+
+	if (dot)
+		snprintf(out, len, "%.*s = { %s = %s; };\n", (int)(dot - name),
+			 name, dot + 1, value);
+	else
+		snprintf(out, len, "%s = %s;\n", name, value);
+}
+
+/* leaf - the name a message uses: the member name inside a group */
+static const char *leaf(const char *name)
+{
+	const char *dot = strchr(name, '.');
+
+	return dot ? dot + 1 : name;
+}
+
+/* the table: unique names, each group member under a group row */
+static void test_settings_table(void **state)
+{
+	(void)state;
+	assert_true(config_nsettings > 10);
+	for (size_t i = 0; i < config_nsettings; i++) {
+		const struct config_def *d = &config_settings[i];
+		const char *dot = strchr(d->name, '.');
+		int group = 0;
+
+		for (size_t k = 0; k < config_nsettings; k++) {
+			if (k != i && strcmp(config_settings[k].name, d->name) == 0)
+				fail_msg("'%s' is in the table twice", d->name);
+			if (dot && config_settings[k].type == CFG_GROUP &&
+			    strncmp(config_settings[k].name, d->name,
+				    (size_t)(dot - d->name)) == 0)
+				group = 1;
+		}
+		if (dot && !group)
+			fail_msg("'%s' has no group row", d->name);
+		if (d->type == CFG_INT && d->def &&
+		    (atoi(d->def) < d->min || atoi(d->def) > d->max))
+			fail_msg("'%s': default %s out of its bounds", d->name, d->def);
+		if (d->type == CFG_SPECIAL && d->pass != CFG_PASS_FILES &&
+		    d->parse == NULL)
+			fail_msg("'%s' has no parser", d->name);
+	}
+}
+
+/* a config that sets nothing but the knowledge base has the defaults */
+static void test_settings_defaults(void **state)
+{
+	char err[512], path[64];
+	struct config *cfg = tu_load("", err, sizeof(err), path, sizeof(path));
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	for (size_t i = 0; i < config_nsettings; i++) {
+		const struct config_def *d = &config_settings[i];
+		const void *f = (const char *)cfg + d->offset;
+
+		if (strcmp(d->name, "knowledge_base") == 0)
+			continue; /* tu_load sets it */
+		switch (d->type) {
+		case CFG_STRING:
+		case CFG_PATH:
+		case CFG_URL:
+			if (d->def == NULL)
+				assert_null(*(char *const *)f);
+			else
+				assert_string_equal(*(char *const *)f, d->def);
+			break;
+		case CFG_INT:
+			assert_int_equal(*(const int *)f, atoi(d->def));
+			break;
+		case CFG_BOOL:
+			assert_int_equal(*(const int *)f, strcmp(d->def, "true") == 0);
+			break;
+		case CFG_WORD:
+			assert_int_equal(*(const int *)f, 0); /* the first word */
+			assert_memory_equal(d->choices, d->def, strlen(d->def));
+			break;
+		case CFG_LANGS:
+			assert_int_equal(((const struct strlist *)f)->n, 1);
+			assert_string_equal(((const struct strlist *)f)->v[0], d->def);
+			break;
+		case CFG_VAR:
+			assert_string_equal(config_var(cfg, d->name, strlen(d->name)),
+					    d->def);
+			break;
+		case CFG_GROUP:
+		case CFG_SPECIAL:
+			break;
+		}
+	}
+	/* the values the rest of the daemon relies on */
+	assert_int_equal(cfg->line_width, 72);
+	assert_int_equal(cfg->max_lines, REPLY_LINES_MAX);
+	assert_int_equal(cfg->on_error, ON_ERROR_CONTINUE);
+	assert_int_equal(cfg->socketmap_max_clients, 1024);
+	assert_int_equal(cfg->socketmap_idle_timeout, 600);
+	assert_string_equal(config_var(cfg, "helpdesk", 8),
+			    "the postmaster of the receiving site");
+	config_free(cfg);
+	unlink(path);
+}
+
+/* expect_refused - setting name = value fails with "'leaf'" + rest */
+static void expect_refused(const char *name, const char *value,
+			   const char *rest)
+{
+	char body[256], want[256], err[512], path[64];
+	struct config *cfg;
+
+	setting_body(name, value, body, sizeof(body));
+	snprintf(want, sizeof(want), "'%s'%s", leaf(name), rest);
+	cfg = tu_load(body, err, sizeof(err), path, sizeof(path));
+	if (cfg != NULL)
+		fail_msg("%s loaded", body);
+	expect_error(name, err, path, 2, want);
+	unlink(path);
+}
+
+/* expect_value - setting name = v loads and the field holds v */
+static void expect_loaded(const struct config_def *d, int v)
+{
+	char body[256], value[16], err[512], path[64];
+	struct config *cfg;
+
+	snprintf(value, sizeof(value), "%d", v);
+	setting_body(d->name, value, body, sizeof(body));
+	if ((cfg = tu_load(body, err, sizeof(err), path, sizeof(path))) == NULL)
+		fail_msg("%s: %s", body, err);
+	assert_int_equal(*(const int *)((const char *)cfg + d->offset), v);
+	config_free(cfg);
+	unlink(path);
+}
+
+/* every scalar setting refuses a wrong type or a value out of its bounds
+ * with a message that names it */
+static void test_settings_bounds(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < config_nsettings; i++) {
+		const struct config_def *d = &config_settings[i];
+		char v[16], rest[64];
+
+		if (strcmp(d->name, "knowledge_base") == 0)
+			continue; /* tu_load sets it: twice is a syntax error */
+		switch (d->type) {
+		case CFG_INT:
+			snprintf(rest, sizeof(rest), " must be between %d and %d",
+				 d->min, d->max);
+			snprintf(v, sizeof(v), "%d", d->min - 1);
+			expect_refused(d->name, v, rest);
+			snprintf(v, sizeof(v), "%d", d->max + 1);
+			expect_refused(d->name, v, rest);
+			expect_refused(d->name, "\"12\"", " must be a whole number");
+			expect_loaded(d, d->min);
+			expect_loaded(d, d->max);
+			break;
+		case CFG_STRING:
+		case CFG_PATH:
+		case CFG_URL:
+		case CFG_VAR:
+			expect_refused(d->name, "1", " must be a string");
+			expect_refused(d->name, "\"a\\x01\"", " has a control character");
+			break;
+		case CFG_BOOL:
+			expect_refused(d->name, "1", " must be true or false");
+			break;
+		case CFG_WORD:
+			expect_refused(d->name, "\"nope\"",
+				       strcmp(d->name, "on_error") == 0
+					       ? " is \"continue\" or \"tempfail\""
+					       : " is *");
+			break;
+		case CFG_LANGS:
+			expect_refused(d->name, "[]", " needs at least one language");
+			break;
+		case CFG_GROUP:
+			expect_refused(d->name, "1", " must be a { group }");
+			break;
+		case CFG_SPECIAL:
+			break;
+		}
 	}
 }
 
@@ -211,6 +442,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_settings_table),
+		cmocka_unit_test(test_settings_defaults),
+		cmocka_unit_test(test_settings_bounds),
 		cmocka_unit_test(test_shipped_config),
 		cmocka_unit_test(test_layers),
 		cmocka_unit_test(test_reply_precedence),
