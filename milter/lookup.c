@@ -10,7 +10,6 @@
  */
 #include "lookup.h"
 #include "guidance.h"
-#include "hash.h"
 #include "netstring.h"
 #include "rules.h"
 
@@ -275,39 +274,6 @@ static void tmp_release(struct memo_entry *tmp)
 	}
 }
 
-/* same_reply - does a command rule answer with exactly this status */
-static int same_reply(const struct rule *rule, const struct smtp_status *st)
-{
-	return rule->reply.code == st->code && rule->reply.cls == st->cls &&
-	       rule->reply.subject == st->subject &&
-	       rule->reply.detail == st->detail;
-}
-
-struct command_rules {
-	const struct smtp_status *st;
-	const struct rule *v[REPLY_LINES_MAX];
-	size_t n;
-};
-
-/* collect_rule - hash_walk callback: command rules with this reply, once */
-static void collect_rule(const char *key, void *value, void *vctx)
-{
-	const struct rule_bucket *b = value;
-	struct command_rules *c = vctx;
-
-	(void)key;
-	for (size_t i = 0; i < b->n; i++) {
-		size_t k;
-
-		if (!same_reply(b->v[i], c->st))
-			continue;
-		for (k = 0; k < c->n && c->v[k] != b->v[i]; k++)
-			;
-		if (k == c->n && c->n < REPLY_LINES_MAX)
-			c->v[c->n++] = b->v[i];
-	}
-}
-
 /* own_lines - does a rule bring lines of its own */
 static int own_lines(const struct rule *rule)
 {
@@ -318,15 +284,12 @@ static int own_lines(const struct rule *rule)
 static void candidates(const struct config *cfg, const struct reply *r,
 		       const struct rule *reply_rule, struct strlist *out)
 {
-	struct command_rules cr;
-	const struct rule *plain = NULL;
+	const struct rule *cr[REPLY_LINES_MAX], *plain = NULL;
+	size_t ncr = rules_replying(cfg, &r->st, cr, REPLY_LINES_MAX);
 
-	memset(&cr, 0, sizeof(cr));
-	cr.st = &r->st;
-	hash_walk(cfg->command_index, collect_rule, &cr);
-	for (size_t k = 0; k < cr.n && plain == NULL; k++)
-		if (!own_lines(cr.v[k]))
-			plain = cr.v[k];
+	for (size_t k = 0; k < ncr && plain == NULL; k++)
+		if (!own_lines(cr[k]))
+			plain = cr[k];
 	for (size_t l = 0; l < cfg->kb->n; l++) {
 		char *code = cfg->kb->langs[l]->code;
 		struct strlist one = {&code, 1, 1};
@@ -341,10 +304,10 @@ static void candidates(const struct config *cfg, const struct reply *r,
 			req.rule = plain;
 			guidance_build(cfg, &req, out);
 		}
-		for (size_t k = 0; k < cr.n; k++) {
-			if (!own_lines(cr.v[k]))
+		for (size_t k = 0; k < ncr; k++) {
+			if (!own_lines(cr[k]))
 				continue;
-			req.rule = cr.v[k];
+			req.rule = cr[k];
 			guidance_build(cfg, &req, out);
 		}
 	}
