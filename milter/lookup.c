@@ -157,6 +157,7 @@ static void base_req(const struct config *cfg, const struct reply *r,
 	req->st = r->st;
 	req->text = r->lines[0].text;
 	req->textlen = r->lines[0].len;
+	req->rule_state = RULE_MATCHED; /* the callers set req->rule */
 	req->langs =
 	    rules_languages(cfg, NULL, NULL, r->domain[0] ? r->domain : NULL);
 	req->target = target;
