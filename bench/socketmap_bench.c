@@ -240,7 +240,7 @@ out:
 }
 
 /* bench_lookups - the measured part: n answers over the key mix */
-__attribute__((noinline)) size_t bench_lookups(struct lookup_memo *m,
+__attribute__((noinline)) size_t bench_lookups(struct memo *m,
 					       const struct config *cfg,
 					       size_t n, struct buf *out)
 {
@@ -259,7 +259,7 @@ __attribute__((noinline)) size_t bench_lookups(struct lookup_memo *m,
 static int run_cost(int argc, char **argv)
 {
 	struct config *cfg;
-	struct lookup_memo *m = NULL;
+	struct memo *m = NULL;
 	struct buf out;
 	char err[512];
 	size_t n;
@@ -271,7 +271,7 @@ static int run_cost(int argc, char **argv)
 		return 1;
 	}
 	if (argc == 5)
-		m = lookup_memo_new();
+		m = memo_new();
 	if ((cfg = config_load(argv[2], err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
@@ -285,7 +285,7 @@ static int run_cost(int argc, char **argv)
 	       cfg->nrules, m ? "yes" : "no", n + NKEYS,
 	       (double)(t1 - t0) / (double)n);
 	buf_release(&out);
-	lookup_memo_free(m);
+	memo_free(m);
 	config_free(cfg);
 	return 0;
 }

@@ -130,23 +130,18 @@ static void check_config(const struct config *cfg)
 		check_lines(cfg, &lines);
 		strlist_release(&lines);
 	}
-	if ((r = rules_match_command(cfg, "XYZZY arg")) != NULL) {
-		struct guidance_req req;
+	{
+		/* the reply of an unknown command, as mlfi_unknown builds it */
+		struct guidance_session gs = {"192.0.2.1", "host.example.fr",
+					      NULL, NULL};
 		struct strlist lines;
+		char name[COMMAND_NAME_MAX];
 
-		FUZZ_CHECK(r->has_reply && r->reply.code >= 400);
-		memset(&req, 0, sizeof(req));
-		req.st = r->reply;
-		req.command = "XYZZY";
-		req.rule = r;
-		req.langs = rules_languages(cfg, "192.0.2.1", "host.example.fr", NULL);
-		req.target = TARGET_MILTER;
-		req.max_lines = cfg->max_lines;
 		strlist_init(&lines);
-		if (r->text)
-			guidance_line(cfg, &req, r->text, &lines);
-		req.max_lines = cfg->max_lines - (int)lines.n;
-		guidance_build(cfg, &req, &lines);
+		r = guidance_command_reply(cfg, "XYZZY arg", &gs, name,
+					   sizeof(name), &lines);
+		FUZZ_CHECK(r == NULL || (r->has_reply && r->reply.code >= 400));
+		FUZZ_CHECK(r == NULL ? lines.n == 0 : lines.n >= 1);
 		check_lines(cfg, &lines);
 		strlist_release(&lines);
 	}

@@ -8,8 +8,8 @@
  * control byte, then '\n'-separated fields: the SMTP command line, then
  * the values of client_name, helo_name, client_address, queue_id,
  * server_name and client_port, then a reply line to explain. The target
- * builds the reply of an unknown command as mlfi_unknown does
- * (TARGET_MILTER) and the guidance of the reply for each target.
+ * builds the reply of an unknown command with guidance_command_reply, as
+ * mlfi_unknown does, and the guidance of the reply for each target.
  * Properties: at most max_lines (<= 32) lines; each line printable
  * US-ASCII (valid UTF-8 without controls where the session allows it)
  * and at most line_width bytes (the help link excepted: it is never
@@ -200,39 +200,26 @@ static void check_footer(const struct strlist *l)
 	buf_release(&out);
 }
 
-/* unknown_command - the reply mlfi_unknown gives, built the same way */
+/* unknown_command - the reply mlfi_unknown gives: guidance_command_reply */
 static void unknown_command(const struct config *cfg, const char *cmd,
-			    struct session *s, int utf8)
+			    struct session *s)
 {
-	const struct rule *r = rules_match_command(cfg, cmd);
-	struct guidance_req req;
+	struct guidance_session gs;
 	struct strlist lines;
-	char name[40];
+	char name[COMMAND_NAME_MAX];
+	const struct rule *r;
 
-	if (r == NULL)
-		return;
-	rules_command_name(cmd, name, sizeof(name));
-	memset(&req, 0, sizeof(req));
-	req.st = r->reply;
-	req.command = name;
-	req.rule = r;
-	req.langs = rules_languages(cfg, s->v[V_ADDR][0] ? s->v[V_ADDR] : NULL,
-				    s->v[V_NAME], NULL);
-	req.lookup = session_value;
-	req.ctx = s;
-	req.utf8 = utf8;
-	req.target = TARGET_MILTER;
-	req.max_lines = cfg->max_lines;
+	gs.client_addr = s->v[V_ADDR][0] ? s->v[V_ADDR] : NULL;
+	gs.client_name = s->v[V_NAME];
+	gs.lookup = session_value;
+	gs.ctx = s;
 	strlist_init(&lines);
-	if (r->mode == MODE_APPEND)
-		guidance_line(cfg, &req, r->text ? r->text : "Error: command not "
-			      "recognized", &lines);
-	req.max_lines = cfg->max_lines - (int)lines.n;
-	guidance_build(cfg, &req, &lines);
-	if (lines.n == 0)
-		guidance_line(cfg, &req, r->text ? r->text : "Error", &lines);
-	FUZZ_CHECK(lines.n >= 1);
-	check_lines(cfg, &lines, utf8 && cfg->utf8, 0);
+	r = guidance_command_reply(cfg, cmd, &gs, name, sizeof(name), &lines);
+	FUZZ_CHECK(strlen(name) < sizeof(name));
+	FUZZ_CHECK(r == NULL ? lines.n == 0 : lines.n >= 1);
+	FUZZ_CHECK(r == rules_match_command(cfg, cmd));
+	/* the milter never learns whether the session may carry UTF-8 */
+	check_lines(cfg, &lines, 0, 0);
 	strlist_release(&lines);
 }
 
@@ -283,7 +270,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		s.v[i] = fuzz_split(&data, &size, NULL);
 	reply = fuzz_split(&data, &size, &replylen);
 
-	unknown_command(cfg, cmd, &s, utf8);
+	unknown_command(cfg, cmd, &s);
 	reply_guidance(cfg, reply, replylen, &s, utf8, TARGET_MILTER);
 	reply_guidance(cfg, reply, replylen, &s, utf8, TARGET_FOOTER);
 	reply_guidance(cfg, reply, replylen, &s, utf8, TARGET_PLAIN);

@@ -13,6 +13,7 @@
  */
 #include "fuzz.h"
 #include "netstring.h"
+#include "smproto.h"
 
 #include <string.h>
 
@@ -134,8 +135,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   memcmp(p, req, len) == 0);
 		buf_release(&enc);
 
-		if (netstring_split_request(req, len, &name, &namelen, &key,
-					    &keylen, err, sizeof(err)) < 0) {
+		if (smproto_split_request(req, len, &name, &namelen, &key,
+					  &keylen, err, sizeof(err)) < 0) {
 			FUZZ_CHECK(err[0] != '\0');
 			continue;
 		}

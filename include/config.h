@@ -25,6 +25,8 @@
 #define REPLY_LINES_MAX 32   /* lines of one SMTP reply */
 #define REPLY_LINE_OCTETS 512 /* octets of one reply line, CRLF included */
 
+struct rules_index; /* rules.h */
+
 enum rule_mode { MODE_APPEND, MODE_REPLACE };
 enum on_error { ON_ERROR_CONTINUE, ON_ERROR_TEMPFAIL };
 
@@ -109,16 +111,10 @@ struct config {
 	size_t nfooter;
 	struct rule **rules;
 	size_t nrules;
-	struct hash *rule_index;    /* "550|5.1.1" etc. -> struct rule_bucket */
-	struct hash *command_index; /* "EXPN" -> struct rule_bucket */
+	struct rules_index *rules_index; /* built, read and freed by rules.c */
 	struct lang_rule *lang_rules;
 	size_t nlang_rules;
 	int refs;                   /* owned by store.c */
-};
-
-struct rule_bucket {
-	struct rule **v;           /* most specific first, then file order */
-	size_t n, cap;
 };
 
 /* config_load - see above; the caller frees the result with config_free */

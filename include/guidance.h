@@ -2,7 +2,9 @@
  * guidance - the lines of guidance for one reply, ready for the wire
  *
  * Exports: guidance_build (rule or knowledge base -> sanitised, folded
- * lines within the line budget) and the encoders for each way out:
+ * lines within the line budget), guidance_line (one template line),
+ * guidance_command_reply (the whole reply to an unknown SMTP command, as
+ * the milter sends it) and the encoders for each way out:
  * guidance_milter_line (libmilter: '%' doubled), guidance_footer (Postfix
  * footer template: "\n"-joined, '$' doubled, MTA-side variables as
  * ${name}). Pure; no libmilter. Fails: never; missing guidance yields 0
@@ -20,6 +22,12 @@ enum guidance_target {
 	TARGET_PLAIN   /* -x and tests: unknown values stay "unknown" */
 };
 
+/* what guidance_req.rule means */
+enum guidance_rule_state {
+	RULE_UNMATCHED, /* not matched yet: guidance_build matches the reply */
+	RULE_MATCHED    /* matched already: rule is it, NULL when none applies */
+};
+
 #define VALUE_MAX 64 /* bytes of one untrusted session value on the wire */
 
 struct guidance_req {
@@ -27,7 +35,8 @@ struct guidance_req {
 	const char *text;             /* its text after the codes, or NULL */
 	size_t textlen;
 	const char *command;          /* the unknown command line, or NULL */
-	const struct rule *rule;      /* a rule chosen already, or NULL */
+	const struct rule *rule;      /* see rule_state */
+	enum guidance_rule_state rule_state; /* 0: RULE_UNMATCHED */
 	const struct strlist *langs;  /* NULL: the configured languages */
 	template_lookup_fn lookup;    /* session values, raw; may be NULL */
 	void *ctx;
@@ -36,11 +45,21 @@ struct guidance_req {
 	int max_lines;                /* lines this reply may add */
 };
 
+/* the session an unknown command arrives in */
+struct guidance_session {
+	const char *client_addr;   /* for language rules; NULL: unknown */
+	const char *client_name;   /* for language rules; NULL: unknown */
+	template_lookup_fn lookup; /* session values, raw; may be NULL */
+	void *ctx;
+};
+
 /*
  * guidance_build - append the guidance lines to out (each a copy the list
  * owns): the rule's lines or the knowledge base's short form per
- * language, the rule's extra lines, the footer and the help link. Returns
- * the rule that matched (may be NULL).
+ * language, the rule's extra lines, the footer and the help link. The
+ * rule is req->rule when req->rule_state is RULE_MATCHED, else the reply
+ * rule that matches req->st and req->text. Returns that rule (may be
+ * NULL).
  */
 const struct rule *guidance_build(const struct config *cfg,
 				  const struct guidance_req *req,
@@ -52,6 +71,23 @@ const struct rule *guidance_build(const struct config *cfg,
  */
 void guidance_line(const struct config *cfg, const struct guidance_req *req,
 		   const char *tpl, struct strlist *out);
+
+/*
+ * guidance_command_reply - the reply to an unknown command line (its
+ * first word, upper-cased, goes into name): the command rule that covers
+ * it, else NULL and out unchanged (the MTA's own reply stands). The
+ * lines appended to out (at most cfg->max_lines, never none) are the
+ * rule's first line (its text, else an English default) unless the rule
+ * replaces it, then the guidance of the rule's reply code in the
+ * languages of the session's client. Values come from s (raw, cleaned
+ * here); the reply is US-ASCII: the milter never learns whether the
+ * session may carry UTF-8. Its code is the returned rule's reply.
+ */
+const struct rule *guidance_command_reply(const struct config *cfg,
+					  const char *line,
+					  const struct guidance_session *s,
+					  char *name, size_t namelen,
+					  struct strlist *out);
 
 /* guidance_milter_line - line with '%' doubled, into out (reset first) */
 void guidance_milter_line(struct buf *out, const char *line);

@@ -6,7 +6,8 @@
  * `footer`: a Postfix smtpd_reject_footer template), lookup_filter (map
  * `filter`: the whole replacement reply for smtpd_reject_filter_maps) and
  * lookup_explained (the reply carries this daemon's guidance already),
- * and a memo of rendered guidance for the service thread.
+ * and lookup_answer_memo (lookup_answer through a memo of rendered
+ * guidance, see memo.h, for the service thread).
  * The key is the complete reply text as Postfix looks it up: one line,
  * or several joined with CRLF; it is matched on its first line. Pure and
  * thread-safe over a pinned config; never fails: a key it has nothing
@@ -17,12 +18,14 @@
 
 #include "buf.h"
 #include "config.h"
+#include "memo.h"
 
 #include <stddef.h>
 
 /*
  * lookup_answer - the socketmap answer for one request into out (reset
- * first); cfg NULL answers TEMP. The answer never exceeds NETSTRING_MAX.
+ * first, see smproto.h); cfg NULL answers TEMP. The answer never exceeds
+ * NETSTRING_MAX.
  */
 void lookup_answer(const struct config *cfg, const char *req, size_t len,
 		   struct buf *out);
@@ -56,31 +59,10 @@ int lookup_filter(const struct config *cfg, const char *key, size_t len,
 int lookup_explained(const struct config *cfg, const char *key, size_t len);
 
 /*
- * The memo: the rendered guidance of recent answers, keyed by what
- * guidance_build depends on once the key is parsed and its rule matched
- * (status, rule, languages, line budget, target). Parsing, the rule
- * pattern and the check for a milter reply still run on every lookup;
- * only rendering and encoding are saved. A memo belongs to one thread
- * and one config snapshot: it forgets everything when it sees another
- * cfg. The caller keeps the snapshot of the memo's entries alive (a
- * store_pin reference) until it passes another cfg or calls
- * lookup_memo_forget, so that no freed snapshot's address can return.
+ * lookup_answer_memo - lookup_answer through memo m (NULL: none), see
+ * memo.h for what it keeps and who keeps its config alive
  */
-struct lookup_memo;
-
-/* lookup_memo_new - an empty memo; lookup_memo_free(NULL) is a no-op */
-struct lookup_memo *lookup_memo_new(void);
-void lookup_memo_free(struct lookup_memo *m);
-
-/* lookup_memo_forget - drop every entry (before releasing its config) */
-void lookup_memo_forget(struct lookup_memo *m);
-
-/* lookup_answer_memo - lookup_answer through memo m (NULL: none) */
-void lookup_answer_memo(struct lookup_memo *m, const struct config *cfg,
+void lookup_answer_memo(struct memo *m, const struct config *cfg,
 			const char *req, size_t len, struct buf *out);
-
-/* lookup_memo_stats - renderings found in and added to the memo */
-void lookup_memo_stats(const struct lookup_memo *m, unsigned long *hits,
-		       unsigned long *misses);
 
 #endif

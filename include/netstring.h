@@ -2,8 +2,9 @@
  * netstring - the netstring codec of Postfix's socketmap protocol
  *
  * Exports: netstring_parse (find one complete netstring at the start of a
- * byte buffer that may hold a partial one or several), netstring_encode,
- * and netstring_split_request (a socketmap request "NAME KEY").
+ * byte buffer that may hold a partial one or several) and
+ * netstring_encode. What the netstrings carry, requests and answers, is
+ * smproto.h's.
  * The grammar is strict: 1 to 6 decimal digits without leading zeros
  * (except the length "0"), ':', exactly that many payload bytes, ','.
  * Lengths above NETSTRING_MAX, Postfix's socketmap limit, are refused as
@@ -36,15 +37,5 @@ int netstring_parse(const char *buf, size_t len, size_t max,
 
 /* netstring_encode - append "LEN:" s ",": the caller checks len <= max */
 void netstring_encode(struct buf *out, const char *s, size_t len);
-
-/*
- * netstring_split_request - a socketmap request "NAME KEY": name is what
- * comes before the first space (1 to 64 bytes, printable ASCII), key all
- * after it (may be empty, may hold any byte). Pointers go into req.
- * Returns 0, or -1 with the reason in err.
- */
-int netstring_split_request(const char *req, size_t len, const char **name,
-			    size_t *namelen, const char **key, size_t *keylen,
-			    char *err, size_t errlen);
 
 #endif

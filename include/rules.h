@@ -2,15 +2,31 @@
  * rules - which configured rule applies to a reply or a command, and
  * which languages a session gets
  *
- * Exports: rules_match_reply (most specific rule for "550 5.1.1 text"),
- * rules_match_command (the rule for an unknown SMTP command),
- * rules_languages (language_rules, else the configured list). Lookups read
- * a fixed number of index buckets, whatever the number of rules.
+ * Exports: rules_index_new and rules_index_free (the index a config
+ * snapshot keeps of its rules), rules_match_reply (most specific rule for
+ * "550 5.1.1 text"), rules_match_command (the rule for an unknown SMTP
+ * command), rules_replying (the command rules that answer with a status),
+ * rules_languages (language_rules, else the configured list). Lookups
+ * read a fixed number of index buckets, whatever the number of rules.
+ * Nobody else knows the index's layout: struct rules_index is opaque.
  */
 #ifndef MILTER_EXPLAIN_RULES_H
 #define MILTER_EXPLAIN_RULES_H
 
 #include "config.h"
+
+#define COMMAND_NAME_MAX 40 /* bytes of a command word, NUL included */
+
+/*
+ * rules_index_new - the index of rules[0..n): reply rules by code and
+ * enhanced code, command rules by command name, each bucket most specific
+ * first, then in the order of definition; disabled rules (specificity < 0)
+ * are left out. The rules are borrowed: they must outlive the index.
+ * Aborts on out of memory (see buf.h). The caller frees the result with
+ * rules_index_free (rules_index_free(NULL) is a no-op).
+ */
+struct rules_index *rules_index_new(struct rule *const *rules, size_t n);
+void rules_index_free(struct rules_index *ix);
 
 /* rules_match_reply - the best rule for a reply, or NULL */
 const struct rule *rules_match_reply(const struct config *cfg,
@@ -24,6 +40,14 @@ const struct rule *rules_match_reply(const struct config *cfg,
  */
 const struct rule *rules_match_command(const struct config *cfg,
 				       const char *line);
+
+/*
+ * rules_replying - the command rules whose reply is exactly st (code and
+ * enhanced code), in the order of definition, at most max into out;
+ * returns how many
+ */
+size_t rules_replying(const struct config *cfg, const struct smtp_status *st,
+		      const struct rule **out, size_t max);
 
 /* rules_command_name - the command word of a line, upper-cased, into out */
 void rules_command_name(const char *line, char *out, size_t outlen);

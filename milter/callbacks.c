@@ -189,15 +189,32 @@ static int set_reply(SMFICTX *ctx, const struct smtp_status *st,
 	return rc == MI_SUCCESS ? 0 : -1;
 }
 
+/* log_reply - one log line for a reply given to an unknown command */
+static void log_reply(const struct conn *c, const char *name,
+		      const struct rule *r, size_t nlines)
+{
+	struct buf who;
+
+	buf_init(&who);
+	sanitize_value(&who, name, strlen(name), COMMAND_NAME_MAX);
+	log_msg(LOG_INFO,
+		"conn %lu: client [%s]: unknown command %s: "
+		"%d %d.%d.%d with %zu lines (rule %s)",
+		c->id, c->addr[0] ? c->addr : "unknown", who.s, r->reply.code,
+		r->reply.cls, r->reply.subject, r->reply.detail, nlines,
+		r->name);
+	buf_release(&who);
+}
+
 /* mlfi_unknown - answer an unknown command with guidance */
 static sfsistat mlfi_unknown(SMFICTX *ctx, const char *cmd)
 {
 	struct conn *c = conn_get(ctx);
 	const struct rule *r;
-	struct guidance_req req;
+	struct guidance_session gs;
 	struct session sess;
 	struct strlist lines;
-	char name[40];
+	char name[COMMAND_NAME_MAX];
 	sfsistat rc;
 
 	if (c == NULL || c->cfg == NULL) {
@@ -205,56 +222,27 @@ static sfsistat mlfi_unknown(SMFICTX *ctx, const char *cmd)
 			"unknown command: no connection state or config");
 		return fail_action(c);
 	}
-	if (cmd == NULL)
-		cmd = "";
-	if ((r = rules_match_command(c->cfg, cmd)) == NULL)
-		return SMFIS_CONTINUE; /* the MTA's own reply stands */
-	rules_command_name(cmd, name, sizeof(name));
 	sess.ctx = ctx;
 	sess.c = c;
-	memset(&req, 0, sizeof(req));
-	req.st = r->reply;
-	req.command = name;
-	req.rule = r;
-	req.langs =
-	    rules_languages(c->cfg, c->addr[0] ? c->addr : NULL, c->name, NULL);
-	req.lookup = session_value;
-	req.ctx = &sess;
-	req.target = TARGET_MILTER;
-	req.max_lines = c->cfg->max_lines;
+	gs.client_addr = c->addr[0] ? c->addr : NULL;
+	gs.client_name = c->name;
+	gs.lookup = session_value;
+	gs.ctx = &sess;
 	strlist_init(&lines);
-	if (r->mode == MODE_APPEND)
-		guidance_line(c->cfg, &req,
-			      r->text ? r->text
-				      : "Error: command not recognized",
-			      &lines);
-	req.max_lines = c->cfg->max_lines - (int)lines.n;
-	guidance_build(c->cfg, &req, &lines);
-	if (lines.n == 0)
-		guidance_line(c->cfg, &req, r->text ? r->text : "Error",
-			      &lines);
-	if (set_reply(ctx, &r->reply, &lines) < 0) {
+	r = guidance_command_reply(c->cfg, cmd, &gs, name, sizeof(name),
+				   &lines);
+	if (r == NULL) {
+		rc = SMFIS_CONTINUE; /* the MTA's own reply stands */
+	} else if (set_reply(ctx, &r->reply, &lines) < 0) {
 		log_msg(LOG_ERR,
 			"conn %lu: smfi_setmlreply refused the reply for "
 			"\"%s\"",
 			c->id, name);
-		strlist_release(&lines);
-		return fail_action(c);
+		rc = fail_action(c);
+	} else {
+		log_reply(c, name, r, lines.n);
+		rc = r->reply.code >= 500 ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 	}
-	{
-		struct buf who;
-
-		buf_init(&who);
-		sanitize_value(&who, name, strlen(name), 40);
-		log_msg(LOG_INFO,
-			"conn %lu: client [%s]: unknown command %s: "
-			"%d %d.%d.%d with %zu lines (rule %s)",
-			c->id, c->addr[0] ? c->addr : "unknown", who.s,
-			r->reply.code, r->reply.cls, r->reply.subject,
-			r->reply.detail, lines.n, r->name);
-		buf_release(&who);
-	}
-	rc = r->reply.code >= 500 ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 	strlist_release(&lines);
 	return rc;
 }

@@ -10,7 +10,7 @@
  * files of their own, sharing config_loader.h.
  */
 #include "config_loader.h"
-#include "hash.h"
+#include "rules.h"
 
 #include <errno.h>
 #include <glob.h>
@@ -46,91 +46,6 @@ static void add_rule(struct config *cfg, struct rule *r)
 	}
 	cfg->rules = xrealloc(cfg->rules, (cfg->nrules + 1) * sizeof(*cfg->rules));
 	cfg->rules[cfg->nrules++] = r;
-}
-
-/* bucket_add - append to the bucket of key */
-static void bucket_add(struct hash *h, const char *key, struct rule *r)
-{
-	struct rule_bucket *b = hash_get(h, key);
-
-	if (b == NULL) {
-		b = xcalloc(1, sizeof(*b));
-		hash_put(h, key, b);
-	}
-	if (b->n == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 4;
-		b->v = xrealloc(b->v, b->cap * sizeof(*b->v));
-	}
-	b->v[b->n++] = r;
-}
-
-/* rule_cmp - most specific first, then the order of definition */
-static int rule_cmp(const void *a, const void *b)
-{
-	const struct rule *x = *(struct rule *const *)a, *y = *(struct rule *const *)b;
-
-	if (x->specificity != y->specificity)
-		return y->specificity - x->specificity;
-	return x->order - y->order;
-}
-
-/* sort_bucket - hash_walk callback */
-static void sort_bucket(const char *key, void *v, void *ctx)
-{
-	struct rule_bucket *b = v;
-
-	(void)key;
-	(void)ctx;
-	qsort(b->v, b->n, sizeof(*b->v), rule_cmp);
-}
-
-/* free_bucket - hash_walk callback */
-static void free_bucket(const char *key, void *v, void *ctx)
-{
-	struct rule_bucket *b = v;
-
-	(void)key;
-	(void)ctx;
-	free(b->v);
-	free(b);
-}
-
-/*
- * index_rules - the lookup structure: reply rules by "code|enhanced" with
- * "*" for what a rule leaves open ("550|5.1.1", "5XX|X.1.1", "*|*"), command
- * rules by command name; a match then reads a few small buckets whatever
- * the number of rules.
- */
-static void index_rules(struct config *cfg)
-{
-	cfg->rule_index = hash_new();
-	cfg->command_index = hash_new();
-	for (size_t i = 0; i < cfg->nrules; i++) {
-		struct rule *r = cfg->rules[i];
-		char key[64], c[16], e[40];
-
-		if (r->specificity < 0)
-			continue;
-		if (r->commands.n) {
-			for (size_t k = 0; k < r->commands.n; k++)
-				bucket_add(cfg->command_index, r->commands.v[k], r);
-			continue;
-		}
-		if (r->code)
-			snprintf(c, sizeof(c), "%d", r->code);
-		else if (r->code_class)
-			snprintf(c, sizeof(c), "%dXX", r->code_class);
-		else
-			strcpy(c, "*");
-		if (r->has_enh)
-			smtpcode_enhanced_str(&r->enh, e, sizeof(e));
-		else
-			strcpy(e, "*");
-		snprintf(key, sizeof(key), "%s|%s", c, e);
-		bucket_add(cfg->rule_index, key, r);
-	}
-	hash_walk(cfg->rule_index, sort_bucket, NULL);
-	hash_walk(cfg->command_index, sort_bucket, NULL);
 }
 
 /* config_parse_rules - rules = ( { ... } ): add or replace each by name */
@@ -361,7 +276,7 @@ struct config *config_load(const char *file, char *err, size_t errlen)
 		goto out;
 	if (apply_pass(&ld, CFG_PASS_KB) < 0 || config_kb_check(&ld) < 0)
 		goto out;
-	index_rules(cfg);
+	cfg->rules_index = rules_index_new(cfg->rules, cfg->nrules);
 	ok = 1;
 out:
 	for (size_t i = 0; i < ld.nfiles; i++) {
@@ -393,10 +308,7 @@ void config_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->nrules; i++)
 		rule_free(cfg->rules[i]);
 	free(cfg->rules);
-	hash_walk(cfg->rule_index, free_bucket, NULL);
-	hash_free(cfg->rule_index);
-	hash_walk(cfg->command_index, free_bucket, NULL);
-	hash_free(cfg->command_index);
+	rules_index_free(cfg->rules_index);
 	config_lang_rules_free(cfg);
 	free(cfg);
 }

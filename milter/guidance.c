@@ -1,10 +1,11 @@
 /*
  * guidance - the lines of guidance for one reply, ready for the wire
  *
- * Exports: guidance_build, guidance_milter_line, guidance_footer,
- * guidance_help_path. Every line that leaves the daemon is made here:
- * rendered from a template, sanitised to printable text, folded to the
- * configured width and cut to the line budget.
+ * Exports: guidance_build, guidance_line, guidance_command_reply,
+ * guidance_milter_line, guidance_footer, guidance_help_path. Every line
+ * that leaves the daemon is made here: rendered from a template,
+ * sanitised to printable text, folded to the configured width and cut to
+ * the line budget.
  */
 #include "guidance.h"
 #include "rules.h"
@@ -12,6 +13,11 @@
 
 #include <stdio.h>
 #include <string.h>
+
+/* the first line of a command reply whose rule has no text of its own */
+#define COMMAND_FIRST_LINE "Error: command not recognized"
+/* the only line of a command reply that got no guidance at all */
+#define COMMAND_LAST_RESORT "Error"
 
 /* the variables Postfix itself expands in a reply footer */
 static const char *const postfix_vars[] = {"client_address", "client_port",
@@ -33,8 +39,8 @@ static int is_one_of(const char *name, size_t len, const char *const *list)
 	return 0;
 }
 
-/* lookup - template_lookup_fn over computed, site and session values */
-static const char *lookup(const char *name, size_t len, void *vctx)
+/* render_value - template_lookup_fn: computed, site and session values */
+static const char *render_value(const char *name, size_t len, void *vctx)
 {
 	struct render_ctx *c = vctx;
 	const struct guidance_req *req = c->req;
@@ -82,7 +88,7 @@ static void emit(struct render_ctx *c, const char *tpl, struct strlist *out,
 	buf_init(&raw);
 	buf_init(&clean);
 	strlist_init(&folded);
-	template_render(&raw, tpl, lookup, c);
+	template_render(&raw, tpl, render_value, c);
 	sanitize_text(&clean, raw.s, raw.len, flags);
 	sanitize_fold(&folded, clean.s, (size_t)c->cfg->line_width);
 	for (size_t i = 0; i < folded.n; i++) {
@@ -163,7 +169,7 @@ const struct rule *guidance_build(const struct config *cfg,
 	if (req->st.cls)
 		smtpcode_enhanced_str(&req->st, c.enh, sizeof(c.enh));
 	buf_init(&c.scratch);
-	if (r == NULL)
+	if (req->rule_state == RULE_UNMATCHED)
 		r = rules_match_reply(cfg, &req->st, req->text ? req->text : "",
 				      req->text ? req->textlen : 0);
 	for (size_t i = 0; i < langs->n; i++) {
@@ -267,4 +273,41 @@ void guidance_line(const struct config *cfg, const struct guidance_req *req,
 	buf_init(&c.scratch);
 	emit(&c, tpl, out, out->n);
 	buf_release(&c.scratch);
+}
+
+/* guidance_command_reply - see guidance.h */
+const struct rule *guidance_command_reply(const struct config *cfg,
+					  const char *line,
+					  const struct guidance_session *s,
+					  char *name, size_t namelen,
+					  struct strlist *out)
+{
+	const struct rule *r;
+	struct guidance_req req;
+	size_t start = out->n;
+
+	if (line == NULL)
+		line = "";
+	rules_command_name(line, name, namelen);
+	if ((r = rules_match_command(cfg, line)) == NULL)
+		return NULL; /* the MTA's own reply stands */
+	memset(&req, 0, sizeof(req));
+	req.st = r->reply;
+	req.command = name;
+	req.rule = r;
+	req.rule_state = RULE_MATCHED;
+	req.langs = rules_languages(cfg, s->client_addr, s->client_name, NULL);
+	req.lookup = s->lookup;
+	req.ctx = s->ctx;
+	req.target = TARGET_MILTER;
+	req.max_lines = cfg->max_lines;
+	if (r->mode == MODE_APPEND)
+		guidance_line(cfg, &req, r->text ? r->text : COMMAND_FIRST_LINE,
+			      out);
+	req.max_lines = cfg->max_lines - (int)(out->n - start);
+	guidance_build(cfg, &req, out);
+	if (out->n == start)
+		guidance_line(cfg, &req, r->text ? r->text : COMMAND_LAST_RESORT,
+			      out);
+	return r;
 }

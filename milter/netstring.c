@@ -1,7 +1,7 @@
 /*
  * netstring - the netstring codec of Postfix's socketmap protocol
  *
- * Exports: netstring_parse, netstring_encode, netstring_split_request.
+ * Exports: netstring_parse, netstring_encode.
  * The parser is incremental in the simplest way: it keeps no state, the
  * caller keeps the bytes and calls again when more arrive; every prefix
  * is checked as far as it goes, so a hostile length ("0012", "9999999",
@@ -11,9 +11,6 @@
 #include "netstring.h"
 
 #include <stdio.h>
-#include <string.h>
-
-#define NAME_MAX_LEN 64 /* bytes of a map name */
 
 /* describe - a byte for an error message, printable or as hex */
 static void describe(char *out, size_t outlen, unsigned char c)
@@ -98,40 +95,4 @@ void netstring_encode(struct buf *out, const char *s, size_t len)
 	buf_printf(out, "%zu:", len);
 	buf_addn(out, s, len);
 	buf_addc(out, ',');
-}
-
-/* netstring_split_request - see netstring.h */
-int netstring_split_request(const char *req, size_t len, const char **name,
-			    size_t *namelen, const char **key, size_t *keylen,
-			    char *err, size_t errlen)
-{
-	const char *sp = memchr(req, ' ', len);
-	size_t n;
-
-	if (sp == NULL) {
-		snprintf(err, errlen,
-			 "malformed request: expected \"NAME KEY\"");
-		return -1;
-	}
-	n = (size_t)(sp - req);
-	if (n == 0 || n > NAME_MAX_LEN) {
-		snprintf(
-		    err, errlen,
-		    "malformed request: the map name must be 1 to %d bytes",
-		    NAME_MAX_LEN);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (req[i] <= 0x20 || req[i] >= 0x7f) {
-			snprintf(err, errlen,
-				 "malformed request: the map name is not "
-				 "printable ASCII");
-			return -1;
-		}
-	}
-	*name = req;
-	*namelen = n;
-	*key = sp + 1;
-	*keylen = len - n - 1;
-	return 0;
 }

@@ -82,7 +82,7 @@ struct socketmap {
 	size_t nconns;
 	unsigned long next_id, lookups, refused;
 	int64_t cap_logged;
-	struct lookup_memo *memo; /* rendered guidance, this thread's only */
+	struct memo *memo; /* rendered guidance, this thread's only */
 	struct config *memo_cfg;  /* a reference that keeps its snapshot */
 };
 
@@ -309,7 +309,7 @@ static int answer_all(struct socketmap *sm, struct conn *c, int64_t now)
 		}
 		cfg = store_pin();
 		if (cfg != sm->memo_cfg) { /* a reload: the memo starts over */
-			lookup_memo_forget(sm->memo);
+			memo_forget(sm->memo);
 			store_release(sm->memo_cfg);
 			sm->memo_cfg = cfg;
 			cfg = store_pin(); /* the lookup's own reference */
@@ -524,7 +524,7 @@ struct socketmap *socketmap_open(const char *spec, char *err, size_t errlen)
 	int rc, ok = 0;
 
 	sm->lfd = sm->efd = sm->epfd = -1;
-	sm->memo = lookup_memo_new();
+	sm->memo = memo_new();
 	if (sockspec_parse(spec, &sm->ss, err, errlen) < 0 ||
 	    (sm->lfd = sockspec_listen(&sm->ss, SOMAXCONN, err, errlen)) < 0)
 		goto out;
@@ -581,7 +581,7 @@ void socketmap_stop(struct socketmap *sm)
 		pthread_join(sm->thread, NULL);
 		unsigned long hits, misses;
 
-		lookup_memo_stats(sm->memo, &hits, &misses);
+		memo_stats(sm->memo, &hits, &misses);
 		log_msg(LOG_INFO,
 			"socketmap: stopped after %lu lookups (%lu renderings, "
 			"%lu from the memo), %lu connections",
@@ -589,7 +589,7 @@ void socketmap_stop(struct socketmap *sm)
 	}
 	while (sm->head)
 		conn_close(sm, sm->head, LOG_DEBUG, NULL);
-	lookup_memo_free(sm->memo);
+	memo_free(sm->memo);
 	store_release(sm->memo_cfg);
 	if (sm->lfd >= 0) {
 		close(sm->lfd);

@@ -1,6 +1,8 @@
 /*
  * test_guidance - the lines that leave the daemon are valid SMTP whatever
- * the session sends: hostile values, long text, too many lines
+ * the session sends: hostile values, long text, too many lines; the
+ * reply to an unknown command exactly as the milter sends it; a rule
+ * matched once is used as matched
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -34,18 +36,22 @@ static void check_lines(const struct config *cfg, const struct strlist *l,
 	for (size_t i = 0; i < l->n; i++) {
 		assert_true(sanitize_is_printable(l->v[i], strlen(l->v[i])));
 		assert_true(strlen(l->v[i]) <= (size_t)cfg->line_width);
-		/* "550-5.1.1 " + text + CRLF within 512 octets, '%' doubled */
+		/* libmilter's form: every '%' doubled, nothing else changed */
 		guidance_milter_line(&b, l->v[i]);
-		assert_true(strlen(b.s) + 12 <= 512 * 2);
-		for (const char *p = b.s; *p; p++) {
-			if (*p == '%') {
-				assert_int_equal(p[1], '%');
-				p++;
-			}
+		for (const char *p = b.s, *q = l->v[i];; p++, q++) {
+			assert_int_equal(*p, *q);
+			if (*p == '\0')
+				break;
+			if (*p == '%')
+				assert_int_equal(*++p, '%');
 		}
 	}
 	buf_release(&b);
 }
+
+/* hostile_session - every session value is the hostile one */
+static const struct guidance_session hostile_session = {
+	"192.0.2.1", "host.example", hostile_lookup, NULL};
 
 static void test_hostile_values(void **state)
 {
@@ -54,7 +60,7 @@ static void test_hostile_values(void **state)
 		"line\r\nbreak\r\n550 injected", "\\n\\c backslashes",
 		"\x01marker\x01", "",
 	};
-	char err[512], path[64], big[6000];
+	char err[512], path[64], big[6000], name[COMMAND_NAME_MAX];
 	struct config *cfg = tu_load(
 		"rules = ( { name = \"u\"; commands = [\"*\"]; reply = \"500 5.5.2\";\n"
 		"  text = \"Error: ${command} from ${helo_name}\";\n"
@@ -67,23 +73,17 @@ static void test_hostile_values(void **state)
 	memset(big, 'Z', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	for (size_t i = 0; i <= sizeof(values) / sizeof(values[0]); i++) {
-		struct guidance_req req;
 		struct strlist lines;
-		const struct rule *r = rules_match_command(cfg, "FOO");
+		const struct rule *r;
 
 		hostile = i < sizeof(values) / sizeof(values[0]) ? values[i] : big;
-		memset(&req, 0, sizeof(req));
-		req.st = r->reply;
-		req.command = hostile;
-		req.rule = r;
-		req.lookup = hostile_lookup;
-		req.target = TARGET_MILTER;
-		req.max_lines = 31;
 		strlist_init(&lines);
-		guidance_line(cfg, &req, r->text, &lines);
-		guidance_build(cfg, &req, &lines);
+		r = guidance_command_reply(cfg, hostile, &hostile_session, name,
+					   sizeof(name), &lines);
+		assert_non_null(r);
+		assert_string_equal(r->name, "u");
 		assert_true(lines.n >= 2);
-		check_lines(cfg, &lines, 32);
+		check_lines(cfg, &lines, (size_t)cfg->max_lines);
 		for (size_t k = 0; k < lines.n; k++)
 			assert_null(strchr(lines.v[k], '\x01'));
 		strlist_release(&lines);
@@ -198,6 +198,173 @@ static void test_utf8_and_translit(void **state)
 	unlink(path);
 }
 
+/* session_helo - the only session value of the command table */
+static const char *session_helo(const char *name, size_t len, void *ctx)
+{
+	(void)ctx;
+	return len == 9 && memcmp(name, "helo_name", 9) == 0 ? "client.example"
+							     : NULL;
+}
+
+#define EN_500_1 "The receiving server could not understand a command: wrong syntax or"
+#define EN_500_2 "unknown command."
+#define EN_500_3 "Usually a fault in the sending program: check or update it, or tell your"
+#define EN_502_1 "The mail program sent an SMTP command that is not supported or came in"
+#define EN_502_2 "the wrong order."
+#define EN_502_3 "Check your mail program's outgoing server settings (port, encryption,"
+
+static const struct {
+	const char *line, *client;
+	const char *rule, *name; /* rule NULL: no rule covers the command */
+	const char *lines[5];
+} command_cases[] = {
+	/* the rule's text, then the knowledge base, cut to max_lines = 4 */
+	{"foo bar", NULL, "any", "FOO",
+	 {"Error: command not recognized: FOO from client.example", EN_500_1,
+	  EN_500_2, EN_500_3}},
+	{"", NULL, "any", "",
+	 {"Error: command not recognized: from client.example", EN_500_1,
+	  EN_500_2, EN_500_3}},
+	/* the client's language, transliterated: the milter sends ASCII */
+	{"foo", "192.0.2.7", "any", "FOO",
+	 {"Error: command not recognized: FOO from client.example",
+	  "Le serveur destinataire n'a pas compris une commande : syntaxe",
+	  "incorrecte ou commande inconnue.",
+	  "En general un defaut du logiciel d'envoi : verifiez-le ou mettez-le a"}},
+	/* a replacing rule: its lines only */
+	{"help me", NULL, "help", "HELP", {"HELP is not offered here (100%)."}},
+	/* no text of its own: the English first line */
+	{"turn", NULL, "notext", "TURN",
+	 {"Error: command not recognized", EN_502_1, EN_502_2, EN_502_3}},
+	{" \tetrn x", "2001:db8::1", "notext", "ETRN",
+	 {"Error: command not recognized", EN_502_1, EN_502_2, EN_502_3}},
+};
+
+/* test_command_reply - the whole reply to an unknown command, exactly */
+static void test_command_reply(void **state)
+{
+	char err[512], path[64], name[COMMAND_NAME_MAX];
+	struct config *cfg = tu_load(
+		"max_lines = 4;\n"
+		"language_rules = ( { client = [\"192.0.2.0/24\"]; languages = [\"fr\"]; } );\n"
+		"rules = (\n"
+		" { name = \"any\"; commands = [\"*\"]; reply = \"500 5.5.2\";\n"
+		"   text = \"Error: command not recognized: ${command} from ${helo_name}\"; },\n"
+		" { name = \"help\"; commands = [\"HELP\"]; reply = \"502 5.5.1\";\n"
+		"   mode = \"replace\"; lines = [\"HELP is not offered here (100%).\"]; },\n"
+		" { name = \"notext\"; commands = [\"TURN\", \"ETRN\"]; reply = \"502 5.5.1\"; }\n"
+		");\n",
+		err, sizeof(err), path, sizeof(path));
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	for (size_t i = 0; i < sizeof(command_cases) / sizeof(command_cases[0]); i++) {
+		struct guidance_session s = {command_cases[i].client, NULL,
+					     session_helo, NULL};
+		struct strlist lines;
+		const struct rule *r;
+		size_t n = 0;
+
+		strlist_init(&lines);
+		r = guidance_command_reply(cfg, command_cases[i].line, &s, name,
+					   sizeof(name), &lines);
+		assert_non_null(r);
+		assert_string_equal(r->name, command_cases[i].rule);
+		assert_string_equal(name, command_cases[i].name);
+		while (n < 5 && command_cases[i].lines[n])
+			n++;
+		if (lines.n != n)
+			fail_msg("case %zu: %zu lines, expected %zu", i, lines.n, n);
+		for (size_t k = 0; k < n; k++)
+			assert_string_equal(lines.v[k], command_cases[i].lines[k]);
+		strlist_release(&lines);
+	}
+	config_free(cfg);
+	unlink(path);
+}
+
+/* test_command_no_rule - no rule: no lines, the MTA's reply stands */
+static void test_command_no_rule(void **state)
+{
+	char err[512], path[64], name[COMMAND_NAME_MAX];
+	struct config *cfg = tu_load(
+		"rules = ( { name = \"help\"; commands = [\"HELP\"]; reply = \"502 5.5.1\"; },\n"
+		"          { name = \"off\"; commands = [\"*\"]; reply = \"500 5.5.2\";\n"
+		"            enabled = false; } );\n",
+		err, sizeof(err), path, sizeof(path));
+	struct guidance_session s = {NULL, NULL, NULL, NULL};
+	struct strlist lines;
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	strlist_init(&lines);
+	assert_null(guidance_command_reply(cfg, "XYZZY now", &s, name,
+					   sizeof(name), &lines));
+	assert_string_equal(name, "XYZZY");
+	assert_int_equal(lines.n, 0);
+	assert_null(guidance_command_reply(cfg, NULL, &s, name, sizeof(name),
+					   &lines));
+	assert_int_equal(lines.n, 0);
+	assert_non_null(guidance_command_reply(cfg, "help", &s, name,
+					       sizeof(name), &lines));
+	assert_true(lines.n >= 2);
+	strlist_release(&lines);
+	config_free(cfg);
+	unlink(path);
+}
+
+/* test_rule_state - a rule matched already is never matched again */
+static void test_rule_state(void **state)
+{
+	static const char text[] = "<bob@example.org>: User unknown";
+	char err[512], path[64];
+	struct config *cfg = tu_load(
+		"max_lines = 4;\n"
+		"rules = ( { name = \"r\"; code = 550; pattern = \"unknown\";\n"
+		"            mode = \"replace\"; lines = [\"Rule line\"]; },\n"
+		"          { name = \"c\"; commands = [\"X\"]; reply = \"500 5.5.2\";\n"
+		"            lines = [\"Command line\"]; } );\n",
+		err, sizeof(err), path, sizeof(path));
+	struct guidance_req req;
+	struct strlist lines;
+	const struct rule *cmd;
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	cmd = rules_match_command(cfg, "X");
+	assert_non_null(cmd);
+	memset(&req, 0, sizeof(req));
+	req.st = (struct smtp_status){550, 5, 1, 1};
+	req.text = text;
+	req.textlen = sizeof(text) - 1;
+	req.target = TARGET_PLAIN;
+	req.max_lines = 4;
+	strlist_init(&lines);
+	/* not matched yet: the reply rule */
+	assert_string_equal(guidance_build(cfg, &req, &lines)->name, "r");
+	assert_int_equal(lines.n, 1);
+	assert_string_equal(lines.v[0], "Rule line");
+	strlist_release(&lines);
+	/* matched, no rule: the knowledge base, although "r" would fit */
+	req.rule_state = RULE_MATCHED;
+	assert_null(guidance_build(cfg, &req, &lines));
+	assert_true(lines.n > 1);
+	assert_string_equal(lines.v[0], "This address does not exist at the "
+					"receiving domain: the part before the");
+	strlist_release(&lines);
+	/* matched: that rule, whatever the text */
+	req.rule = cmd;
+	assert_ptr_equal(guidance_build(cfg, &req, &lines), cmd);
+	assert_int_equal(lines.n, 1);
+	assert_string_equal(lines.v[0], "Command line");
+	strlist_release(&lines);
+	config_free(cfg);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +372,9 @@ int main(void)
 		cmocka_unit_test(test_line_budget),
 		cmocka_unit_test(test_footer_encoding),
 		cmocka_unit_test(test_utf8_and_translit),
+		cmocka_unit_test(test_command_reply),
+		cmocka_unit_test(test_command_no_rule),
+		cmocka_unit_test(test_rule_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

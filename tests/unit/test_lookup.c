@@ -433,7 +433,7 @@ static void test_huge_keys(void **state)
 }
 
 /* memo_same - memo answers equal plain ones for every key, twice */
-static void memo_same(struct lookup_memo *m, const struct config *c,
+static void memo_same(struct memo *m, const struct config *c,
 		      struct strlist *keys)
 {
 	struct buf a, b;
@@ -459,7 +459,7 @@ static void test_memo(void **state)
 		"<bob@test.example>: User unknown", "<marie@exemple.fr>: inconnu",
 		"Relay access denied", "Greylisted, see greylist docs", "",
 	};
-	struct lookup_memo *m = lookup_memo_new();
+	struct memo *m = memo_new();
 	struct strlist keys;
 	struct config *other;
 	char err[512], path[64];
@@ -493,7 +493,7 @@ static void test_memo(void **state)
 		buf_release(&k);
 	}
 	memo_same(m, cfg, &keys);
-	lookup_memo_stats(m, &hits, &misses);
+	memo_stats(m, &hits, &misses);
 	assert_true(misses > 0);
 	/*
 	 * Whether a key of the list above survives in its set until the
@@ -508,9 +508,9 @@ static void test_memo(void **state)
 
 		buf_init(&b);
 		lookup_answer_memo(m, cfg, k, strlen(k), &b);
-		lookup_memo_stats(m, &hits, &misses);
+		memo_stats(m, &hits, &misses);
 		lookup_answer_memo(m, cfg, k, strlen(k), &b);
-		lookup_memo_stats(m, &h2, &m2);
+		memo_stats(m, &h2, &m2);
 		assert_true(h2 > hits);
 		assert_int_equal(m2, misses);
 		buf_release(&b);
@@ -521,12 +521,12 @@ static void test_memo(void **state)
 	assert_non_null(other);
 	memo_same(m, other, &keys);
 	memo_same(m, cfg, &keys);
-	lookup_memo_forget(m);
+	memo_forget(m);
 	config_free(other);
 	unlink(path);
 	memo_same(m, cfg, &keys);
-	lookup_memo_free(m);
-	lookup_memo_free(NULL);
+	memo_free(m);
+	memo_free(NULL);
 	strlist_release(&keys);
 }
 

@@ -1,6 +1,6 @@
 /*
- * test_netstring - the netstring codec and the socketmap request split,
- * hostile inputs included (table-driven)
+ * test_netstring - the netstring codec, hostile inputs included
+ * (table-driven); the requests inside the netstrings: test_smproto
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -172,57 +172,6 @@ static void test_encode_roundtrip(void **state)
 	buf_release(&b);
 }
 
-struct split_case {
-	const char *in;
-	size_t len;
-	int rc;
-	const char *name, *key;
-	size_t keylen;
-};
-
-static const struct split_case split_cases[] = {
-	{S("footer 550 5.1.1 x"), 0, "footer", "550 5.1.1 x", 11},
-	{S("filter "), 0, "filter", "", 0},
-	{S("footer  two spaces"), 0, "footer", " two spaces", 11},
-	{S("footer a\0b\r\n$%\\n"), 0, "footer", "a\0b\r\n$%\\n", 9},
-	{S("nospace"), -1, NULL, NULL, 0},
-	{S(""), -1, NULL, NULL, 0},
-	{S(" key"), -1, NULL, NULL, 0},
-	{S("f\xc3\xa9 key"), -1, NULL, NULL, 0},
-	{S("a\tb key"), -1, NULL, NULL, 0},
-	{S("a\0b key"), -1, NULL, NULL, 0},
-	{S("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa key"),
-	 0, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-	 "key", 3},
-	{S("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa key"),
-	 -1, NULL, NULL, 0},
-};
-
-/* test_split_table - "NAME KEY" */
-static void test_split_table(void **state)
-{
-	(void)state;
-	for (size_t i = 0; i < sizeof(split_cases) / sizeof(split_cases[0]); i++) {
-		const struct split_case *c = &split_cases[i];
-		const char *name = NULL, *key = NULL;
-		size_t nlen = 0, klen = 0;
-		char err[128] = "";
-		int rc = netstring_split_request(c->in, c->len, &name, &nlen, &key,
-						 &klen, err, sizeof(err));
-
-		if (rc != c->rc)
-			fail_msg("case %zu: rc %d, expected %d", i, rc, c->rc);
-		if (rc == 0) {
-			assert_int_equal(nlen, strlen(c->name));
-			assert_memory_equal(name, c->name, nlen);
-			assert_int_equal(klen, c->keylen);
-			assert_true(klen == 0 || memcmp(key, c->key, klen) == 0);
-		} else {
-			assert_true(strstr(err, "malformed request") != NULL);
-		}
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,7 +179,6 @@ int main(void)
 		cmocka_unit_test(test_parse_bytewise),
 		cmocka_unit_test(test_parse_several),
 		cmocka_unit_test(test_encode_roundtrip),
-		cmocka_unit_test(test_split_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,72 @@
+/*
+ * memo - the rendered guidance of recent socketmap answers
+ *
+ * Exports: memo_new, memo_free, memo_forget, memo_stats, and for the
+ * lookups memo_get (the entry for a request's inputs), memo_render (its
+ * lines, rendered now or found) and memo_tmp_release. An entry is keyed
+ * by what guidance_build depends on once a key is parsed and its rule
+ * matched: status, rule, languages, line budget and target. Parsing, the
+ * rule pattern and the check for a milter reply still run on every
+ * lookup; only rendering and encoding are saved.
+ * A memo belongs to one thread and one config snapshot: it forgets
+ * everything when it sees another cfg. The caller keeps the snapshot of
+ * the memo's entries alive (a store_pin reference) until it passes
+ * another cfg or calls memo_forget, so that no freed snapshot's address
+ * can return. Every function accepts a NULL memo: then the caller's tmp
+ * entry stands in for it. Aborts on out of memory (see buf.h).
+ */
+#ifndef MILTER_EXPLAIN_MEMO_H
+#define MILTER_EXPLAIN_MEMO_H
+
+#include "buf.h"
+#include "config.h"
+#include "guidance.h"
+
+/* one rendering: what guidance_build gave for these inputs */
+struct memo_entry {
+	int used;
+	struct smtp_status st;
+	const struct rule *rule;
+	const struct strlist *langs;
+	int max_lines;
+	enum guidance_target target;
+	struct strlist lines;  /* the guidance lines */
+	struct buf footer;     /* TARGET_FOOTER: their encoded template */
+	unsigned long used_at; /* the memo's clock at the last use */
+};
+
+struct memo;
+
+/* memo_new - an empty memo; memo_free(NULL) is a no-op */
+struct memo *memo_new(void);
+void memo_free(struct memo *m);
+
+/* memo_forget - drop every entry (before releasing its config) */
+void memo_forget(struct memo *m);
+
+/* memo_stats - renderings found in (hits) and added to (misses) m */
+void memo_stats(const struct memo *m, unsigned long *hits,
+		unsigned long *misses);
+
+/*
+ * memo_get - the entry for req's inputs (req->rule matched already):
+ * found in m (*fresh 0), or emptied for the caller to fill (*fresh 1),
+ * replacing the least recently used entry of its set; m NULL: tmp,
+ * always fresh. The entry stays valid until the next call on m.
+ */
+struct memo_entry *memo_get(struct memo *m, const struct config *cfg,
+			    const struct guidance_req *req,
+			    struct memo_entry *tmp, int *fresh);
+
+/*
+ * memo_render - memo_get, and a fresh entry filled: guidance_build's
+ * lines of req and, for TARGET_FOOTER, their guidance_footer template
+ */
+const struct memo_entry *memo_render(struct memo *m, const struct config *cfg,
+				     const struct guidance_req *req,
+				     struct memo_entry *tmp);
+
+/* memo_tmp_release - free what memo_get left in tmp ({0} before use) */
+void memo_tmp_release(struct memo_entry *tmp);
+
+#endif
