@@ -1,5 +1,5 @@
 /*
- * test_htmlsite - the help site generator (htmlsite.c, htmlpage.c) and the
+ * test_htmlsite - the help site generator (milter/html*.c) and the
  * help_compare setting it reads
  *
  * Table-driven: escaping; config errors of help_compare; the page set and
@@ -9,6 +9,7 @@
  */
 #include "config.h"
 #include "guidance.h"
+#include "htmlframe.h"
 #include "htmlsite.h"
 
 #include <ftw.h>
@@ -120,7 +121,7 @@ static void test_escape(void **state)
 		struct buf b;
 
 		buf_init(&b);
-		htmlsite_escape(&b, cases[i].in, strlen(cases[i].in));
+		htmlframe_escape(&b, cases[i].in, strlen(cases[i].in));
 		assert_string_equal(b.s, cases[i].out);
 		buf_release(&b);
 	}
