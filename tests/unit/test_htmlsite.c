@@ -42,6 +42,9 @@ static int rm_one(const char *path, const struct stat *st, int flag,
 	return remove(path);
 }
 
+/* put - a file of printf-style text */
+static void put(const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void put(const char *path, const char *fmt, ...)
 {
 	FILE *f = fopen(path, "w");
