@@ -48,8 +48,8 @@ static int terminal_width(void)
 
 	if (c && atoi(c) >= 40)
 		return atoi(c) > 200 ? 200 : atoi(c);
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
-	    ws.ws_col >= 40)
+	if (isatty(STDOUT_FILENO) &&
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
 		return ws.ws_col > 200 ? 200 : ws.ws_col;
 	return 78;
 }
