@@ -1,31 +1,30 @@
 /*
- * htmlpage - the pieces of the help site's pages, for htmlsite.c only
+ * htmlpage - the help site's model: which pages exist and what each shows
  *
  * Exports: struct site (what is being written: languages, the page set,
  * the caller's error buffer) and struct page (one code's page); the page
- * set (htmlpage_init, htmlpage_release, htmlpage_resolve), the site
- * strings (htmlpage_str, htmlpage_strf), escaped and filled text, page
- * head and foot, an entry's sections, the comparison page, and the files
- * (htmlpage_mkdir, htmlpage_write). Fails: htmlpage_init, htmlpage_mkdir
- * and htmlpage_write return -1 with the reason in the site's err.
+ * set (htmlpage_init, htmlpage_release), the entry a page shows
+ * (htmlpage_resolve), the keys of a page's relatives (htmlpage_enh_key,
+ * htmlpage_class_key) and the site strings (htmlpage_str, htmlpage_strf).
+ * No markup here: the html*.c page writers build on this file, which
+ * uses none of them. Fails: htmlpage_init returns -1 with the reason in
+ * the caller's err.
  */
 #ifndef MILTER_EXPLAIN_HTMLPAGE_H
 #define MILTER_EXPLAIN_HTMLPAGE_H
 
-#include "buf.h"
 #include "config.h"
 #include "kb.h"
+#include "smtpcode.h"
 
 #include <stddef.h>
 
-/* kinds of pages, in the order of the index */
-enum page_kind { PAGE_BASIC, PAGE_ENHANCED, PAGE_CLASS };
-
+/* one page; kind orders the index: basic codes, enhanced, class defaults */
 struct page {
 	char key[16]; /* "550", "X.1.1", "4.1.1", "5XX", "5.X.X" */
-	enum page_kind kind;
-	int code;	       /* PAGE_BASIC: the reply code */
-	struct smtp_status st; /* PAGE_ENHANCED: cls 0 for "X.s.d" */
+	enum smtp_key_kind kind;
+	int code;	       /* SMTP_KEY_BASIC: the reply code */
+	struct smtp_status st; /* SMTP_KEY_ENHANCED: cls 0 for "X.s.d" */
 	int cls;	       /* class digit, 0 for an X.s.d key */
 	int enh;	       /* an enhanced-code key, "5.X.X" included */
 	int listed;	       /* a key of the base: listed in the index */
@@ -49,6 +48,7 @@ enum { RES_EXACT, RES_GENERAL, RES_FALLBACK };
 /* htmlpage_init - languages and page set of cfg; release even on failure */
 int htmlpage_init(struct site *s, const struct config *cfg, const char *dir,
 		  char *err, size_t errlen);
+/* htmlpage_release - free what htmlpage_init built */
 void htmlpage_release(struct site *s);
 
 /*
@@ -59,47 +59,14 @@ void htmlpage_release(struct site *s);
 const struct kb_entry *htmlpage_resolve(const struct kb_lang *l,
 					const struct page *p, int *how);
 
+/* htmlpage_enh_key - "cls.s.d" of an enhanced page ("X.s.d" for cls 0) */
+void htmlpage_enh_key(const struct page *p, int cls, char *out, size_t outlen);
+/* htmlpage_class_key - the page's class default, "5XX" or "5.X.X" */
+void htmlpage_class_key(const struct page *p, char *out, size_t outlen);
+
 /* htmlpage_str - site string name of l ("" if missing; checked before) */
 const char *htmlpage_str(const struct kb_lang *l, const char *name);
 /* htmlpage_strf - the site string prefix and n ("class_" 5), or NULL */
 const char *htmlpage_strf(const struct kb_lang *l, const char *prefix, int n);
-
-/* htmlpage_esc - append s escaped */
-void htmlpage_esc(struct buf *o, const char *s);
-/* htmlpage_text - a base text: templates filled, escaped, URLs linked */
-void htmlpage_text(const struct site *s, struct buf *o, const struct page *p,
-		   const char *text);
-/* htmlpage_class_name - the class's name as plain text ("Permanent failure") */
-void htmlpage_class_name(struct buf *o, const struct kb_lang *l, int cls,
-			 int enh);
-/* htmlpage_class - "<span class=code>5xx</span> &middot; name", escaped */
-void htmlpage_class(struct buf *o, const struct kb_lang *l, int cls, int enh);
-
-/* htmlpage_head - doctype to the top of <main>; file names this page */
-void htmlpage_head(const struct site *s, struct buf *o, const struct kb_lang *l,
-		   const char *file, const char *title, int noindex);
-/* htmlpage_foot - end of <main> to the end */
-void htmlpage_foot(struct buf *o, const struct kb_lang *l);
-
-/* htmlpage_entry - description, when and fix sections, headings at level */
-void htmlpage_entry(const struct site *s, struct buf *o,
-		    const struct kb_lang *l, const struct page *p,
-		    const struct kb_entry *e, int level);
-/* htmlpage_wire - the entry's short form and the site's appended lines */
-void htmlpage_wire(const struct site *s, struct buf *o, const struct kb_lang *l,
-		   const struct page *p, const struct kb_entry *e);
-
-/* htmlpage_pair_title - "SMTP 235 vs 502", markup included */
-void htmlpage_pair_title(struct buf *o, const struct kb_lang *l,
-			 const struct help_pair *hp);
-/* htmlpage_compare - the comparison page of a pair */
-void htmlpage_compare(const struct site *s, struct buf *o,
-		      const struct kb_lang *l, const struct help_pair *hp);
-
-/* htmlpage_mkdir - mkdir -p path */
-int htmlpage_mkdir(const struct site *s, const char *path);
-/* htmlpage_write - b into dir[/lang]/name, whole */
-int htmlpage_write(const struct site *s, const char *lang, const char *name,
-		   const struct buf *b);
 
 #endif

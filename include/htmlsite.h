@@ -5,8 +5,13 @@
  * DIR/style.css and, for every language of the knowledge base (site
  * overrides included), DIR/<lang>/index.html (every code, with a filter
  * box), a page per code and DIR/<lang>/<a>-vs-<b>.html per comparison of
- * the config's help_compare; htmlsite_escape; htmlsite_strings, the names
- * of the strings the site takes from lang.conf's "site" group.
+ * the config's help_compare; htmlsite_strings, the names of the strings
+ * the site takes from lang.conf's "site" group.
+ *
+ * Files (a layered DAG, each using only those below it): htmlsite.c
+ * (files, assets) over htmlindex.c (index pages) and htmlcode.c (code
+ * pages), over htmlcompare.c (comparison pages), over htmlframe.c
+ * (escaping, page frame, entry sections), over htmlpage.c (page set).
  *
  * Link scheme: the page of a code is <lang>/<key>.html, the name that
  * guidance_help_path() builds. Every language gets the same pages: one per
@@ -26,7 +31,6 @@
 #ifndef MILTER_EXPLAIN_HTMLSITE_H
 #define MILTER_EXPLAIN_HTMLSITE_H
 
-#include "buf.h"
 #include "config.h"
 
 #include <stddef.h>
@@ -34,9 +38,6 @@
 /* htmlsite_write - the whole site into dir, created if missing */
 int htmlsite_write(const struct config *cfg, const char *dir, char *err,
 		   size_t errlen);
-
-/* htmlsite_escape - append n bytes of s with & < > " ' as references */
-void htmlsite_escape(struct buf *out, const char *s, size_t n);
 
 /* htmlsite_strings - the lang.conf site strings every language needs */
 extern const char *const htmlsite_strings[];

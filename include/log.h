@@ -1,7 +1,8 @@
 /*
  * log - syslog with LOG_PID, and stderr too in the foreground
  *
- * Exports: log_open, log_msg (printf-style), log_set_stderr. Thread-safe:
+ * Exports: log_open (syslog from now on, stderr too if asked) and log_msg
+ * (printf-style); before log_open, messages go to stderr only. Thread-safe:
  * each message is formatted into a local buffer and written in one call.
  */
 #ifndef MILTER_EXPLAIN_LOG_H
@@ -9,7 +10,9 @@
 
 #include <syslog.h>
 
+/* log_open - log as ident to syslog (mail), and to stderr if to_stderr */
 void log_open(const char *ident, int to_stderr);
+/* log_msg - one message at priority prio (LOG_ERR, LOG_INFO, ...) */
 void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -71,8 +71,10 @@ static void explain_status(FILE *out, const struct config *cfg,
 		if (l == NULL)
 			continue;
 		e = kb_find(l, st, &class_only);
-		if (class_only)
-			wrap(out, l->head.class_fallback, 0, width), fputc('\n', out);
+		if (class_only) {
+			wrap(out, l->head.class_fallback, 0, width);
+			fputc('\n', out);
+		}
 		if (e)
 			print_entry(out, l, e, width);
 		if (st->code && st->cls) {
@@ -157,8 +159,8 @@ static int enhanced_token(const char *s, size_t len, size_t i,
 		if (j >= len || s[j] != '.')
 			return -1;
 		j++;
-		while (j < len && IS_DIGIT(s[j]) && d < 4)
-			j++, d++;
+		for (; j < len && IS_DIGIT(s[j]) && d < 4; j++)
+			d++;
 		if (d == 0 || d > 3)
 			return -1;
 	}

@@ -105,18 +105,9 @@ static struct kb_lang *lang_add(struct kb *kb, const char *lang)
 /* kb_key_valid - "550", "X.1.1", "5.1.1", "5XX", "5.X.X" */
 int kb_key_valid(const char *key)
 {
-	struct smtp_status st;
-	size_t len = strlen(key);
-	int code;
+	struct smtp_key k;
 
-	if (len == 3 && key[0] >= '2' && key[0] <= '5' && strcmp(key + 1, "XX") == 0)
-		return 1;
-	if (len == 5 && (key[0] == '2' || key[0] == '4' || key[0] == '5') &&
-	    strcmp(key + 1, ".X.X") == 0)
-		return 1;
-	if (smtpcode_parse_basic(key, len, &code) == 0)
-		return 1;
-	return smtpcode_parse_enhanced(key, len, &st) == 0;
+	return smtpcode_parse_key(key, strlen(key), &k) == 0;
 }
 
 /* kb_get - see kb.h */

@@ -1,20 +1,21 @@
 /*
- * main - milter-explain: options, -t, -x, daemon set-up, smfi_main
+ * main - milter-explain: options, the one-shot modes, daemon set-up,
+ * smfi_main
  *
  * The daemon loads and validates its config before it binds anything,
  * binds its sockets, detaches (unless -f), writes its pid file, drops
  * privileges, then serves: libmilter's smfi_main for the milter, a thread
  * for the socketmap, and a sigwait thread that reloads the config on
  * SIGUSR1 (libmilter's own signal thread stops the milter on SIGHUP,
- * SIGTERM and SIGINT, as in OpenDKIM).
+ * SIGTERM and SIGINT, as in OpenDKIM). -t, -x and --html run once
+ * (oneshot.c) and exit. Only this file and callbacks.c use libmilter.
  */
 #include "callbacks.h"
 #include "config.h"
-#include "explain.h"
-#include "htmlsite.h"
 #include "log.h"
-#include "sockspec.h"
+#include "oneshot.h"
 #include "socketmap.h"
+#include "sockspec.h"
 #include "store.h"
 
 #include <errno.h>
@@ -28,7 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -42,7 +42,7 @@ struct options {
 	const char *milter;
 	const char *socketmap;
 	const char *explain;
-	const char *html;   /* --html DIR */
+	const char *html; /* --html DIR */
 	const char *langs;
 	const char *user;
 	const char *pid_file;
@@ -50,6 +50,23 @@ struct options {
 	int test;
 };
 
+/* what the daemon serves, as the options and the config settle it */
+struct daemon {
+	const char *milter_spec; /* NULL: no milter */
+	const char *map_spec;	 /* NULL: no socketmap */
+	const char *pid_file;
+	const char *user;
+	struct sockspec ss; /* the milter socket, parsed */
+	uid_t uid;
+	gid_t gid;
+	struct socketmap *sm;
+	sigset_t set; /* the signals taken by sigwait */
+};
+
+static pthread_t reload_thread;
+static struct options opts;
+
+/* usage - the options, on out */
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -73,76 +90,64 @@ static void usage(FILE *out)
 		config_default_file());
 }
 
-/* split_langs - "fr,en" into a list, each known to the config */
-static int split_langs(const struct config *cfg, const char *s,
-		       struct strlist *out)
+/*
+ * parse_options - argv into o; -1 to go on, else the exit code (-V, -h,
+ * a bad option or socket specification)
+ */
+static int parse_options(int argc, char **argv, struct options *o)
 {
-	char *copy = xstrdup(s), *save = NULL;
+	static const struct option longopts[] = {
+	    {"config", required_argument, NULL, 'c'},
+	    {"milter", required_argument, NULL, 'p'},
+	    {"socketmap", required_argument, NULL, 'm'},
+	    {"foreground", no_argument, NULL, 'f'},
+	    {"test", no_argument, NULL, 't'},
+	    {"explain", required_argument, NULL, 'x'},
+	    {"lang", required_argument, NULL, 'L'},
+	    {"user", required_argument, NULL, 'u'},
+	    {"pid-file", required_argument, NULL, 'P'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"html", required_argument, NULL, 'H'}, /* long option only */
+	    {NULL, 0, NULL, 0}};
+	struct sockspec ss;
+	char err[512];
+	int ch;
 
-	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
-		if (kb_lang_get(cfg->kb, t) == NULL) {
-			fprintf(stderr, "milter-explain: -L: no knowledge base for "
-				"language \"%s\"\n", t);
-			free(copy);
-			return -1;
+	o->config = config_default_file();
+	while ((ch = getopt_long(argc, argv, "c:p:m:ftx:L:u:P:Vh", longopts,
+				 NULL)) != -1) {
+		switch (ch) {
+		case 'c': o->config = optarg; break;
+		case 'p': o->milter = optarg; break;
+		case 'm': o->socketmap = optarg; break;
+		case 'f': o->foreground = 1; break;
+		case 't': o->test = 1; break;
+		case 'x': o->explain = optarg; break;
+		case 'L': o->langs = optarg; break;
+		case 'u': o->user = optarg; break;
+		case 'P': o->pid_file = optarg; break;
+		case 'V': printf("milter-explain %s\n", PACKAGE_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		case 'H': o->html = optarg; break;
+		default: usage(stderr); return EX_USAGE;
 		}
-		strlist_add(out, t);
 	}
-	free(copy);
-	if (out->n == 0) {
-		fprintf(stderr, "milter-explain: -L needs a language\n");
-		return -1;
+	if (optind != argc) {
+		usage(stderr);
+		return EX_USAGE;
 	}
-	return 0;
+	if (o->milter && sockspec_parse(o->milter, &ss, err, sizeof(err)) < 0) {
+		fprintf(stderr, "milter-explain: -p: %s\n", err);
+		return EX_USAGE;
+	}
+	if (o->socketmap &&
+	    sockspec_parse(o->socketmap, &ss, err, sizeof(err)) < 0) {
+		fprintf(stderr, "milter-explain: -m: %s\n", err);
+		return EX_USAGE;
+	}
+	return -1;
 }
-
-/* terminal_width - columns of stdout, or 78 */
-static int terminal_width(void)
-{
-	struct winsize ws;
-	const char *c = getenv("COLUMNS");
-
-	if (c && atoi(c) >= 40)
-		return atoi(c) > 200 ? 200 : atoi(c);
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
-	    ws.ws_col >= 40)
-		return ws.ws_col > 200 ? 200 : ws.ws_col;
-	return 78;
-}
-
-/* run_explain - -x */
-static int run_explain(const struct config *cfg, const struct options *o)
-{
-	struct strlist langs;
-	char err[256];
-	int rc;
-
-	strlist_init(&langs);
-	if (o->langs) {
-		if (split_langs(cfg, o->langs, &langs) < 0)
-			return 2;
-	} else {
-		strlist_copy(&langs, &cfg->languages);
-	}
-	if (strcmp(o->explain, "-") == 0) {
-		rc = explain_stream(stdout, stdin, cfg, &langs, terminal_width());
-		if (rc == 0)
-			fprintf(stderr, "milter-explain: no SMTP status code found in "
-				"the input\n");
-		rc = rc > 0 ? 0 : 1;
-	} else if (explain_arg(stdout, cfg, o->explain, &langs, terminal_width(),
-			       err, sizeof(err)) < 0) {
-		fprintf(stderr, "milter-explain: %s\n", err);
-		rc = 2;
-	} else {
-		rc = 0;
-	}
-	strlist_release(&langs);
-	return rc;
-}
-
-static pthread_t reload_thread;
-static struct options opts;
 
 /* reload_main - sigwait for SIGUSR1; build, validate, publish */
 static void *reload_main(void *arg)
@@ -172,7 +177,7 @@ static void *reload_main(void *arg)
 	return NULL;
 }
 
-/* drop_privileges - become USER[:GROUP] */
+/* drop_privileges - the uid and gid of USER[:GROUP] */
 static int drop_privileges(const char *spec, uid_t *uid, gid_t *gid)
 {
 	char *user = xstrdup(spec), *group = strchr(user, ':');
@@ -255,185 +260,182 @@ static int daemonize(void)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* run_oneshot - -t, -x or --html on the loaded cfg; the exit code */
+static int run_oneshot(struct config *cfg)
 {
-	static const struct option longopts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"milter", required_argument, NULL, 'p'},
-		{"socketmap", required_argument, NULL, 'm'},
-		{"foreground", no_argument, NULL, 'f'},
-		{"test", no_argument, NULL, 't'},
-		{"explain", required_argument, NULL, 'x'},
-		{"lang", required_argument, NULL, 'L'},
-		{"user", required_argument, NULL, 'u'},
-		{"pid-file", required_argument, NULL, 'P'},
-		{"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},
-		{"html", required_argument, NULL, 'H'}, /* long option only */
-		{NULL, 0, NULL, 0}};
-	struct config *cfg;
-	struct socketmap *sm = NULL;
-	struct sockspec ss;
+	int rc;
+
+	if (opts.test)
+		rc = oneshot_test(cfg, opts.config);
+	else if (opts.explain)
+		rc = oneshot_explain(cfg, opts.explain, opts.langs);
+	else
+		rc = oneshot_html(cfg, opts.html);
+	config_free(cfg);
+	return rc;
+}
+
+/*
+ * daemon_plan - the sockets, pid file and user from the options, else
+ * the config; -1 to go on, else the exit code (cfg is then freed)
+ */
+static int daemon_plan(struct config *cfg, struct daemon *d)
+{
 	char err[512];
-	const char *milter_spec, *map_spec, *pid_file, *user;
-	uid_t uid = 0;
-	gid_t gid = 0;
-	sigset_t set;
-	int ch, rc = EX_OK;
 
-	opts.config = config_default_file();
-	while ((ch = getopt_long(argc, argv, "c:p:m:ftx:L:u:P:Vh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c': opts.config = optarg; break;
-		case 'p': opts.milter = optarg; break;
-		case 'm': opts.socketmap = optarg; break;
-		case 'f': opts.foreground = 1; break;
-		case 't': opts.test = 1; break;
-		case 'x': opts.explain = optarg; break;
-		case 'L': opts.langs = optarg; break;
-		case 'u': opts.user = optarg; break;
-		case 'P': opts.pid_file = optarg; break;
-		case 'V': printf("milter-explain %s\n", PACKAGE_VERSION); return 0;
-		case 'h': usage(stdout); return 0;
-		case 'H': opts.html = optarg; break;
-		default: usage(stderr); return EX_USAGE;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return EX_USAGE;
-	}
-	if (opts.milter && sockspec_parse(opts.milter, &ss, err, sizeof(err)) < 0) {
-		fprintf(stderr, "milter-explain: -p: %s\n", err);
-		return EX_USAGE;
-	}
-	if (opts.socketmap && sockspec_parse(opts.socketmap, &ss, err, sizeof(err)) < 0) {
-		fprintf(stderr, "milter-explain: -m: %s\n", err);
-		return EX_USAGE;
-	}
-	if ((cfg = config_load(opts.config, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "%s\n", err);
-		return opts.test || opts.explain || opts.html ? 1 : EX_CONFIG;
-	}
-	if (opts.test) {
-		printf("%s: configuration OK\n", opts.config);
-		config_free(cfg);
-		return 0;
-	}
-	if (opts.explain) {
-		rc = run_explain(cfg, &opts);
-		config_free(cfg);
-		return rc;
-	}
-	if (opts.html) {
-		rc = htmlsite_write(cfg, opts.html, err, sizeof(err));
-		if (rc < 0)
-			fprintf(stderr, "milter-explain: --html: %s\n", err);
-		config_free(cfg);
-		return rc < 0 ? 1 : 0;
-	}
-
-	milter_spec = opts.milter ? opts.milter : cfg->milter_socket;
-	map_spec = opts.socketmap ? opts.socketmap : cfg->socketmap_socket;
-	pid_file = opts.pid_file ? opts.pid_file : cfg->pid_file;
-	user = opts.user ? opts.user : cfg->user;
-	if (milter_spec && !*milter_spec)
-		milter_spec = NULL;
-	if (map_spec && !*map_spec)
-		map_spec = NULL;
-	if (!milter_spec && !map_spec) {
+	d->milter_spec = opts.milter ? opts.milter : cfg->milter_socket;
+	d->map_spec = opts.socketmap ? opts.socketmap : cfg->socketmap_socket;
+	d->pid_file = opts.pid_file ? opts.pid_file : cfg->pid_file;
+	d->user = opts.user ? opts.user : cfg->user;
+	if (d->milter_spec && !*d->milter_spec)
+		d->milter_spec = NULL;
+	if (d->map_spec && !*d->map_spec)
+		d->map_spec = NULL;
+	if (!d->milter_spec && !d->map_spec) {
 		fprintf(stderr, "milter-explain: nothing to serve: give -p or -m, or "
 			"milter_socket or socketmap_socket in %s\n", opts.config);
 		config_free(cfg);
 		return EX_USAGE;
 	}
-	if (milter_spec && sockspec_parse(milter_spec, &ss, err, sizeof(err)) < 0) {
+	if (d->milter_spec &&
+	    sockspec_parse(d->milter_spec, &d->ss, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: milter_socket: %s\n", opts.config, err);
 		config_free(cfg);
 		return EX_CONFIG;
 	}
 	log_open("milter-explain", opts.foreground);
-	if (user && drop_privileges(user, &uid, &gid) < 0) {
+	if (d->user && drop_privileges(d->user, &d->uid, &d->gid) < 0) {
 		config_free(cfg);
 		return EX_NOUSER;
 	}
-	store_publish(cfg);
+	return -1;
+}
 
-	/* every thread inherits this mask; the signals are taken by sigwait */
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+/* chown_socket - a unix socket of spec goes to uid:gid; inet: nothing */
+static void chown_socket(const char *spec, uid_t uid, gid_t gid)
+{
+	struct sockspec ss;
+	char err[512];
+
+	if (strncmp(spec, "inet", 4) == 0 ||
+	    sockspec_parse(spec, &ss, err, sizeof(err)) < 0 ||
+	    ss.family != AF_UNIX)
+		return;
+	if (chown(ss.path, uid, gid) < 0)
+		log_msg(LOG_WARNING, "chown %s: %s", ss.path, strerror(errno));
+}
+
+/* open_sockets - bind the milter and socketmap sockets; 0 or an exit code */
+static int open_sockets(struct daemon *d)
+{
+	char err[512];
 
 	umask(007); /* sockets: the MTA's group may connect, others may not */
-	if (milter_spec) {
-		if (callbacks_register(ss.family == AF_UNIX) < 0 || smfi_setconn((char *)milter_spec) != MI_SUCCESS ||
+	if (d->milter_spec) {
+		if (callbacks_register(d->ss.family == AF_UNIX) < 0 ||
+		    smfi_setconn((char *)d->milter_spec) != MI_SUCCESS ||
 		    smfi_opensocket(1) != MI_SUCCESS) {
-			log_msg(LOG_ERR, "cannot open the milter socket %s", milter_spec);
-			rc = EX_UNAVAILABLE;
-			goto out;
+			log_msg(LOG_ERR, "cannot open the milter socket %s",
+				d->milter_spec);
+			return EX_UNAVAILABLE;
 		}
-		if (user && ss.family == AF_UNIX && chown(ss.path, uid, gid) < 0)
-			log_msg(LOG_WARNING, "chown %s: %s", ss.path, strerror(errno));
+		if (d->user)
+			chown_socket(d->milter_spec, d->uid, d->gid);
 	}
-	if (map_spec) {
-		if ((sm = socketmap_open(map_spec, err, sizeof(err))) == NULL) {
+	if (d->map_spec) {
+		if ((d->sm = socketmap_open(d->map_spec, err, sizeof(err))) ==
+		    NULL) {
 			log_msg(LOG_ERR, "socketmap: %s", err);
-			rc = EX_UNAVAILABLE;
-			goto out;
+			return EX_UNAVAILABLE;
 		}
-		if (user && strncmp(map_spec, "inet", 4) != 0) {
-			struct sockspec ms;
-
-			if (sockspec_parse(map_spec, &ms, err, sizeof(err)) == 0 &&
-			    chown(ms.path, uid, gid) < 0)
-				log_msg(LOG_WARNING, "chown %s: %s", ms.path, strerror(errno));
-		}
+		if (d->user)
+			chown_socket(d->map_spec, d->uid, d->gid);
 	}
+	return 0;
+}
+
+/* become_daemon - detach, pid file, privileges; 0 or an exit code */
+static int become_daemon(const struct daemon *d)
+{
 	if (!opts.foreground && daemonize() < 0) {
 		log_msg(LOG_ERR, "cannot detach: %s", strerror(errno));
-		rc = EX_OSERR;
-		goto out;
+		return EX_OSERR;
 	}
-	if (pid_file && write_pid(pid_file) < 0) {
-		rc = EX_CANTCREAT;
-		goto out;
+	if (d->pid_file && write_pid(d->pid_file) < 0)
+		return EX_CANTCREAT;
+	if (d->user && (setgroups(1, &d->gid) < 0 || setgid(d->gid) < 0 ||
+			setuid(d->uid) < 0)) {
+		log_msg(LOG_ERR, "cannot become %s: %s", d->user, strerror(errno));
+		return EX_OSERR;
 	}
-	if (user && (setgroups(1, &gid) < 0 || setgid(gid) < 0 || setuid(uid) < 0)) {
-		log_msg(LOG_ERR, "cannot become %s: %s", user, strerror(errno));
-		rc = EX_OSERR;
-		goto out;
-	}
+	return 0;
+}
+
+/* serve - start the threads, then smfi_main or wait for a stop signal */
+static int serve(struct daemon *d)
+{
+	char err[512];
+	int rc = EX_OK;
+
 	if (pthread_create(&reload_thread, NULL, reload_main, NULL) != 0) {
 		log_msg(LOG_ERR, "cannot start the reload thread");
-		rc = EX_OSERR;
-		goto out;
+		return EX_OSERR;
 	}
-	if (sm && socketmap_start(sm, err, sizeof(err)) < 0) {
+	if (d->sm && socketmap_start(d->sm, err, sizeof(err)) < 0) {
 		log_msg(LOG_ERR, "socketmap: %s", err);
-		rc = EX_OSERR;
-		goto out;
+		return EX_OSERR;
 	}
 	log_msg(LOG_INFO, "started %s: milter %s, socketmap %s, config %s",
-		PACKAGE_VERSION, milter_spec ? milter_spec : "off",
-		map_spec ? map_spec : "off", opts.config);
-	if (milter_spec) {
+		PACKAGE_VERSION, d->milter_spec ? d->milter_spec : "off",
+		d->map_spec ? d->map_spec : "off", opts.config);
+	if (d->milter_spec) {
 		if (smfi_main() != MI_SUCCESS)
 			rc = EX_SOFTWARE;
 	} else {
 		int sig;
 
-		sigdelset(&set, SIGUSR1);
-		sigwait(&set, &sig);
+		sigdelset(&d->set, SIGUSR1);
+		sigwait(&d->set, &sig);
 	}
 	log_msg(LOG_INFO, "stopping");
-out:
-	socketmap_stop(sm);
-	if (pid_file && rc != EX_CANTCREAT)
-		unlink(pid_file);
+	return rc;
+}
+
+/* main - options, config, then one-shot mode or daemon */
+int main(int argc, char **argv)
+{
+	struct config *cfg;
+	struct daemon d;
+	char err[512];
+	int rc;
+
+	if ((rc = parse_options(argc, argv, &opts)) >= 0)
+		return rc;
+	if ((cfg = config_load(opts.config, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return opts.test || opts.explain || opts.html ? 1 : EX_CONFIG;
+	}
+	if (opts.test || opts.explain || opts.html)
+		return run_oneshot(cfg);
+	memset(&d, 0, sizeof(d));
+	if ((rc = daemon_plan(cfg, &d)) >= 0)
+		return rc;
+	store_publish(cfg);
+
+	/* every thread inherits this mask; the signals are taken by sigwait */
+	sigemptyset(&d.set);
+	sigaddset(&d.set, SIGUSR1);
+	sigaddset(&d.set, SIGHUP);
+	sigaddset(&d.set, SIGTERM);
+	sigaddset(&d.set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &d.set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((rc = open_sockets(&d)) == 0 && (rc = become_daemon(&d)) == 0)
+		rc = serve(&d);
+	socketmap_stop(d.sm);
+	if (d.pid_file && rc != EX_CANTCREAT)
+		unlink(d.pid_file);
 	store_shutdown();
 	return rc;
 }

@@ -211,9 +211,12 @@ static size_t fold_cut(const char *text, size_t len, size_t pos, size_t limit)
 {
 	size_t cut = limit, open = pos, marks = 0;
 
-	for (size_t i = pos; i < limit; i++)
-		if (text[i] == SAN_MARK)
-			marks++, open = i;
+	for (size_t i = pos; i < limit; i++) {
+		if (text[i] == SAN_MARK) {
+			marks++;
+			open = i;
+		}
+	}
 	if (marks % 2) {
 		const char *end = strchr(text + open + 1, SAN_MARK);
 

@@ -2,11 +2,13 @@
  * smtpcode - reply codes and enhanced status codes
  *
  * Exports: smtpcode_valid, smtpcode_parse_reply, smtpcode_parse_enhanced,
- * smtpcode_parse_basic, smtpcode_enhanced_str. Pure functions, no state.
+ * smtpcode_parse_basic, smtpcode_enhanced_str, smtpcode_parse_key,
+ * smtpcode_format_key. Pure functions, no state.
  */
 #include "smtpcode.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
 
@@ -126,4 +128,48 @@ void smtpcode_enhanced_str(const struct smtp_status *st, char *out,
 			 st->detail);
 	else
 		snprintf(out, outlen, "X.%d.%d", st->subject, st->detail);
+}
+
+/* smtpcode_parse_key - see smtpcode.h */
+int smtpcode_parse_key(const char *s, size_t len, struct smtp_key *k)
+{
+	struct smtp_key tmp;
+
+	memset(&tmp, 0, sizeof(tmp));
+	if (len == 3 && s[0] >= '2' && s[0] <= '5' && memcmp(s + 1, "XX", 2) == 0) {
+		tmp.kind = SMTP_KEY_CLASS;
+		tmp.cls = s[0] - '0';
+	} else if (len == 5 && (s[0] == '2' || s[0] == '4' || s[0] == '5') &&
+		   memcmp(s + 1, ".X.X", 4) == 0) {
+		tmp.kind = SMTP_KEY_CLASS;
+		tmp.cls = s[0] - '0';
+		tmp.enh = 1;
+	} else if (smtpcode_parse_basic(s, len, &tmp.code) == 0) {
+		tmp.kind = SMTP_KEY_BASIC;
+		tmp.cls = tmp.code / 100;
+	} else if (smtpcode_parse_enhanced(s, len, &tmp.st) == 0) {
+		tmp.kind = SMTP_KEY_ENHANCED;
+		tmp.cls = tmp.st.cls;
+		tmp.enh = 1;
+	} else {
+		return -1;
+	}
+	*k = tmp;
+	return 0;
+}
+
+/* smtpcode_format_key - see smtpcode.h */
+void smtpcode_format_key(const struct smtp_key *k, char *out, size_t outlen)
+{
+	switch (k->kind) {
+	case SMTP_KEY_BASIC:
+		snprintf(out, outlen, "%d", k->code);
+		break;
+	case SMTP_KEY_ENHANCED:
+		smtpcode_enhanced_str(&k->st, out, outlen);
+		break;
+	case SMTP_KEY_CLASS:
+		snprintf(out, outlen, k->enh ? "%d.X.X" : "%dXX", k->cls);
+		break;
+	}
 }

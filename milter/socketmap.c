@@ -58,7 +58,7 @@
 #define MAX_EVENTS 256
 #define CAP_LOG_EVERY 60 /* seconds between "too many clients" lines */
 
-struct conn {
+struct sm_conn {
 	int fd;
 	unsigned long id;
 	char peer[64];
@@ -68,7 +68,7 @@ struct conn {
 	size_t outoff;		  /* bytes of out already written */
 	int64_t last;		  /* ms: connect or last complete request */
 	uint32_t events;	  /* what epoll watches now */
-	struct conn *prev, *next; /* by last: the head idles longest */
+	struct sm_conn *prev, *next; /* by last: the head idles longest */
 };
 
 struct socketmap {
@@ -78,7 +78,7 @@ struct socketmap {
 	int started;
 	int accepting;	       /* lfd is in the epoll set */
 	int64_t resume_accept; /* ms: re-add lfd after a descriptor shortage */
-	struct conn *head, *tail;
+	struct sm_conn *head, *tail;
 	size_t nconns;
 	unsigned long next_id, lookups, refused;
 	int64_t cap_logged;
@@ -109,7 +109,7 @@ static void current_limits(int *max_clients, int *idle_timeout)
 }
 
 /* list_unlink - take c out of the activity list */
-static void list_unlink(struct socketmap *sm, struct conn *c)
+static void list_unlink(struct socketmap *sm, struct sm_conn *c)
 {
 	if (c->prev)
 		c->prev->next = c->next;
@@ -123,7 +123,7 @@ static void list_unlink(struct socketmap *sm, struct conn *c)
 }
 
 /* list_touch - c was active now: it goes to the tail */
-static void list_touch(struct socketmap *sm, struct conn *c, int64_t now)
+static void list_touch(struct socketmap *sm, struct sm_conn *c, int64_t now)
 {
 	if (sm->tail != c) {
 		if (c->prev || c->next || sm->head == c)
@@ -139,7 +139,7 @@ static void list_touch(struct socketmap *sm, struct conn *c, int64_t now)
 }
 
 /* watch - set what epoll reports for c */
-static int watch(struct socketmap *sm, struct conn *c, uint32_t events)
+static int watch(struct socketmap *sm, struct sm_conn *c, uint32_t events)
 {
 	struct epoll_event ev;
 
@@ -155,7 +155,7 @@ static int watch(struct socketmap *sm, struct conn *c, uint32_t events)
 }
 
 /* conn_close - forget c; why NULL closes quietly, else logs once */
-static void conn_close(struct socketmap *sm, struct conn *c, int prio,
+static void conn_close(struct socketmap *sm, struct sm_conn *c, int prio,
 		       const char *why)
 {
 	if (why)
@@ -242,7 +242,7 @@ static void accept_all(struct socketmap *sm, int64_t now)
 		int fd =
 		    accept4(sm->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct epoll_event ev;
-		struct conn *c;
+		struct sm_conn *c;
 
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE ||
@@ -280,7 +280,7 @@ static void accept_all(struct socketmap *sm, int64_t now)
  * answer_all - answer the complete requests in c->in until OUT_HIGH bytes
  * wait; 0 when none is left, 1 when held back, -1 when c was closed
  */
-static int answer_all(struct socketmap *sm, struct conn *c, int64_t now)
+static int answer_all(struct socketmap *sm, struct sm_conn *c, int64_t now)
 {
 	size_t off = 0;
 	struct buf ans;
@@ -336,7 +336,7 @@ out:
 }
 
 /* flush - write what waits; watch for writability while some is left */
-static int flush(struct socketmap *sm, struct conn *c)
+static int flush(struct socketmap *sm, struct sm_conn *c)
 {
 	uint32_t want;
 
@@ -374,7 +374,7 @@ static int flush(struct socketmap *sm, struct conn *c)
 }
 
 /* pump - answer and write until input or the peer's reading runs out */
-static void pump(struct socketmap *sm, struct conn *c, int64_t now)
+static void pump(struct socketmap *sm, struct sm_conn *c, int64_t now)
 {
 	for (;;) {
 		int r = answer_all(sm, c, now);
@@ -386,7 +386,7 @@ static void pump(struct socketmap *sm, struct conn *c, int64_t now)
 }
 
 /* on_readable - read once, answer, write */
-static void on_readable(struct socketmap *sm, struct conn *c, int64_t now)
+static void on_readable(struct socketmap *sm, struct sm_conn *c, int64_t now)
 {
 	size_t room;
 	ssize_t n;
@@ -432,7 +432,7 @@ static void on_readable(struct socketmap *sm, struct conn *c, int64_t now)
 }
 
 /* on_writable - write; answer what was held back for the slow reader */
-static void on_writable(struct socketmap *sm, struct conn *c, int64_t now)
+static void on_writable(struct socketmap *sm, struct sm_conn *c, int64_t now)
 {
 	if (flush(sm, c) < 0)
 		return;
@@ -494,7 +494,7 @@ static void *serve(void *arg)
 		}
 		for (int i = 0; i < n; i++) {
 			void *p = evs[i].data.ptr;
-			struct conn *c = p;
+			struct sm_conn *c = p;
 
 			if (p == &tag_wake) {
 				stop = 1;

@@ -3,33 +3,96 @@
 # from Debian's archive, on a fresh Debian 12 machine, and the cached Debian
 # roots with the Postfix releases the tests run beside the host's
 # (tests/roots.sh: trixie for 3.10, sid for 3.11), so that `make check`
-# downloads nothing. Idempotent: it runs apt-get only for packages that are
-# missing and debootstrap only for roots that are missing. Run as root.
+# downloads nothing: this is the only script of the tests that runs
+# apt-get. Idempotent: it runs apt-get only for what is missing and
+# debootstrap only for roots that are missing. Run as root.
 # MILTER_EXPLAIN_ROOTS= (empty) makes no root (tests use the default path).
+#
+# Sendmail (tests/integration/test_sendmail.sh) is not installed, it would
+# replace Postfix: the .debs of sendmail-bin and sendmail-cf are kept in
+# $DEBS, which tests/integration/sendmail.sh unpacks (dpkg -x) into a
+# private tree, and their runtime libraries are installed.
 set -eu
 
 PKGS="build-essential autoconf automake libtool pkg-config make gcc clang
 libmilter-dev libconfig-dev libcmocka-dev postfix python3 m4 libwrap0
 chromium procps iproute2 debootstrap"
+SENDMAIL_DEBS="sendmail-bin sendmail-cf"
+DEBS=${MILTER_EXPLAIN_SENDMAIL_DEBS:-/var/cache/milter-explain-tests/sendmail/debs}
 
-missing=""
-for p in $PKGS; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-		missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-	if [ "$(id -u)" != 0 ]; then
-		echo "deps.sh: missing packages:$missing; run as root" >&2
-		exit 1
-	fi
-	echo "deps.sh: installing$missing"
+# missing PKG... - print those of the packages that are not installed
+missing() {
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			printf ' %s' "$p"
+	done
+}
+
+# as_root WHAT - exit with a message unless root
+as_root() {
+	[ "$(id -u)" = 0 ] && return 0
+	echo "deps.sh: missing $1; run as root" >&2
+	exit 1
+}
+
+# have_debs - 0 when $DEBS holds a .deb of every package of SENDMAIL_DEBS
+have_debs() {
+	for p in $SENDMAIL_DEBS; do
+		ls "$DEBS/${p}_"*.deb >/dev/null 2>&1 || return 1
+	done
+}
+
+# sendmail_libs - sendmail-bin's Depends, less the MTA packages
+# (sendmail-base would conflict with Postfix) and the maintainer-script tools
+sendmail_libs() {
+	for deb in "$DEBS"/sendmail-bin_*.deb; do
+		dpkg-deb -f "$deb" Depends | tr ',' '\n' |
+			sed 's/|.*//; s/(.*//; s/:.*//; s/[[:space:]]//g'
+	done | grep -v -E '^(sendmail-.*|debconf|init-system-helpers|procps|)$' |
+		sort -u
+}
+
+export DEBIAN_FRONTEND=noninteractive
+updated=no
+need=$(missing $PKGS)
+if [ -n "$need" ]; then
+	as_root "packages:$need"
+	echo "deps.sh: installing$need"
 	# Postfix without any system configuration: the tests write their own.
 	echo "postfix postfix/main_mailer_type select No configuration" |
 		debconf-set-selections
-	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
+	updated=yes
 	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	apt-get install -y -qq --no-install-recommends $need >/dev/null
+fi
+
+# Sendmail's .debs, then its libraries
+if ! have_debs; then
+	as_root "the .debs of $SENDMAIL_DEBS in $DEBS"
+	echo "deps.sh: downloading $SENDMAIL_DEBS into $DEBS"
+	mkdir -p "$DEBS"
+	tmp=$(mktemp -d "$DEBS/.download.XXXXXX")
+	chown _apt "$tmp" 2>/dev/null || true # apt-get download runs as _apt
+	# apt-get download writes into the current directory
+	# shellcheck disable=SC2086
+	if ! (cd "$tmp" && apt-get download -qq $SENDMAIL_DEBS); then
+		[ "$updated" = yes ] || apt-get update -qq
+		updated=yes
+		# shellcheck disable=SC2086
+		(cd "$tmp" && apt-get download -qq $SENDMAIL_DEBS) ||
+			{ rm -rf "$tmp"; exit 1; }
+	fi
+	mv "$tmp"/*.deb "$DEBS"/
+	rmdir "$tmp"
+fi
+libs=$(missing $(sendmail_libs))
+if [ -n "$libs" ]; then
+	as_root "Sendmail's libraries:$libs"
+	echo "deps.sh: installing Sendmail's libraries$libs"
+	[ "$updated" = yes ] || apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $libs >/dev/null
 fi
 
 # The roots: about 30 s and 250 MB each the first time, nothing after.

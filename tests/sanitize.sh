@@ -12,7 +12,9 @@
 # Sanitizer reports are also written under _build/asan/sanitizer-reports/
 # and any of them fails the leg (a daemon's report at exit included).
 # Prints the test summary; exit 0 only when every test passed or skipped
-# and no process reported anything.
+# and no process reported anything. ThreadSanitizer does not mix with
+# ASan: the store's thread test runs under it in the plain `make check`
+# (tests/unit/test_store_tsan, when the compiler supports it).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"

@@ -94,7 +94,7 @@
 # USE
 #
 #   . "$srcdir/tests/integration/sendmail.sh"
-#   sm_install || exit 77                   # 77: no Sendmail to be had here
+#   sm_install || exit 77                   # 77: no Sendmail here (deps.sh)
 #   dir=$(mktemp -d /tmp/sm-test.XXXXXX)
 #   trap 'sm_stop "$dir"; rm -rf "$dir"' EXIT
 #   trap 'exit 99' INT TERM                 # so the EXIT trap runs then too
@@ -104,12 +104,16 @@
 #   sm_milter_errors "$dir" && exit 1       # prints them; 0 = some found
 #
 # Functions (all bounded in time; none reads stdin):
-#   sm_install [CACHEDIR]   fetch sendmail-bin + sendmail-cf from the Debian
-#                           archive and unpack them (dpkg -x) into CACHEDIR
-#                           (default /var/cache/milter-explain-tests/sendmail);
-#                           apt-installs the runtime libraries.  Idempotent,
-#                           safe in parallel (flock).  Exports SM_BIN, SM_CFDIR,
-#                           SM_HELPFILE and prints "SM_BIN=..." "SM_CFDIR=...".
+#   sm_install [CACHEDIR]   unpack (dpkg -x) the sendmail-bin and sendmail-cf
+#                           .debs that tests/deps.sh downloaded into SM_DEBS
+#                           (default /var/cache/milter-explain-tests/sendmail/
+#                           debs) into CACHEDIR/root (default CACHEDIR
+#                           /var/cache/milter-explain-tests/sendmail).  Runs no
+#                           apt-get: fails with a message naming tests/deps.sh
+#                           when the .debs, m4 or a runtime library is missing.
+#                           Idempotent, safe in parallel (flock).  Exports
+#                           SM_BIN, SM_CFDIR, SM_HELPFILE and prints
+#                           "SM_BIN=..." "SM_CFDIR=...".
 #   sm_new DIR PORT MILTER_SPEC [FLAGS]
 #                           write DIR/sendmail.cf from sendmail-test.mc: daemon
 #                           on 127.0.0.1:PORT only, Xmilter-explain with
@@ -183,6 +187,7 @@
 # ---------------------------------------------------------------------------
 
 : "${SM_CACHEDIR:=/var/cache/milter-explain-tests/sendmail}"
+: "${SM_DEBS:=${MILTER_EXPLAIN_SENDMAIL_DEBS:-/var/cache/milter-explain-tests/sendmail/debs}}"
 : "${SM_HOSTNAME:=sendmail-test.milter-explain.test}"
 : "${SM_START_TIMEOUT:=30}"
 : "${SM_MAX_LIFETIME:=1800}"
@@ -192,10 +197,6 @@ SM_MC="${SM_MC:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/sendmail-test.mc}"
 sm__err() { printf 'sendmail.sh: %s\n' "$*" >&2; }
 
 # -- install ----------------------------------------------------------------
-
-sm__installed() {	# PKG -> 0 if installed
-	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
-}
 
 sm__set_paths() {	# CACHEDIR
 	SM_BIN="$1/root/usr/libexec/sendmail/sendmail"
@@ -210,58 +211,33 @@ sm__usable() {		# -> 0 if the unpacked tree is complete and runs
 		! LC_ALL=C ldd "$SM_BIN" 2>/dev/null | grep -q 'not found'
 }
 
-sm__apt() {		# apt-get ARGS..., bounded, waits for the dpkg lock
-	DEBIAN_FRONTEND=noninteractive timeout 600 apt-get -q \
-		-o DPkg::Lock::Timeout=300 "$@"
-}
-
 sm__install_locked() {	# CACHEDIR (called with the lock held)
-	local cache=$1 deb deps pkg need=() tmp
+	local cache=$1 deb tmp debs=()
 	sm__set_paths "$cache"
 	if sm__usable; then return 0; fi
-	mkdir -p "$cache/debs" || return 1
-	rm -f "$cache"/debs/*.deb
-	# apt-get download writes into the current directory
-	if ! (cd "$cache/debs" && sm__apt download sendmail-bin sendmail-cf) >&2; then
-		sm__err "apt-get download failed; running apt-get update"
-		sm__apt update >&2 || return 1
-		(cd "$cache/debs" && sm__apt download sendmail-bin sendmail-cf) >&2 ||
-			return 1
-	fi
-	# runtime libraries: sendmail-bin's Depends minus the MTA packages
-	# (sendmail-base would conflict with Postfix) and the maintainer-script
-	# tools; m4 for the .cf.
-	need=(m4)
-	for deb in "$cache"/debs/sendmail-bin_*.deb; do
-		deps=$(dpkg-deb -f "$deb" Depends) || return 1
-		while IFS= read -r pkg; do
-			pkg=${pkg%%|*}; pkg=${pkg%%(*}; pkg=${pkg%%:*}
-			pkg=$(printf '%s' "$pkg" | tr -d ' ')
-			case $pkg in
-			''|sendmail-*|debconf|init-system-helpers|procps) ;;
-			*) need+=("$pkg") ;;
-			esac
-		done < <(printf '%s\n' "$deps" | tr ',' '\n')
+	for deb in "$SM_DEBS"/sendmail-bin_*.deb "$SM_DEBS"/sendmail-cf_*.deb; do
+		[ -f "$deb" ] && debs+=("$deb")
 	done
-	local missing=()
-	for pkg in "${need[@]}"; do sm__installed "$pkg" || missing+=("$pkg"); done
-	if [ ${#missing[@]} -gt 0 ]; then
-		if ! sm__apt install -y --no-install-recommends "${missing[@]}" >&2; then
-			sm__apt update >&2 &&
-			sm__apt install -y --no-install-recommends "${missing[@]}" >&2 ||
-				return 1
-		fi
+	if [ ${#debs[@]} -lt 2 ]; then
+		sm__err "no sendmail-bin and sendmail-cf .debs in $SM_DEBS:" \
+			"run tests/deps.sh (as root) first"
+		return 1
 	fi
 	tmp="$cache/root.new"
 	rm -rf "$tmp" && mkdir -p "$tmp" || return 1
-	for deb in "$cache"/debs/sendmail-bin_*.deb "$cache"/debs/sendmail-cf_*.deb; do
+	for deb in "${debs[@]}"; do
 		dpkg -x "$deb" "$tmp" || return 1
 	done
 	# the tests run it as root: no set-group-id binaries lying around
 	find "$tmp" -type f -perm /6000 -exec chmod ug-s {} + || return 1
 	rm -rf "$cache/root" && mv "$tmp" "$cache/root" || return 1
 	sm__set_paths "$cache"
-	sm__usable
+	if ! sm__usable; then
+		sm__err "the Sendmail unpacked in $cache/root cannot run (m4 or a" \
+			"library is missing): run tests/deps.sh (as root) first"
+		LC_ALL=C ldd "$SM_BIN" 2>&1 | grep 'not found' >&2
+		return 1
+	fi
 }
 
 sm_install() {

@@ -1,5 +1,5 @@
 /*
- * test_htmlsite - the help site generator (htmlsite.c, htmlpage.c) and the
+ * test_htmlsite - the help site generator (milter/html*.c) and the
  * help_compare setting it reads
  *
  * Table-driven: escaping; config errors of help_compare; the page set and
@@ -9,6 +9,7 @@
  */
 #include "config.h"
 #include "guidance.h"
+#include "htmlframe.h"
 #include "htmlsite.h"
 
 #include <ftw.h>
@@ -41,6 +42,9 @@ static int rm_one(const char *path, const struct stat *st, int flag,
 	return remove(path);
 }
 
+/* put - a file of printf-style text */
+static void put(const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void put(const char *path, const char *fmt, ...)
 {
 	FILE *f = fopen(path, "w");
@@ -120,7 +124,7 @@ static void test_escape(void **state)
 		struct buf b;
 
 		buf_init(&b);
-		htmlsite_escape(&b, cases[i].in, strlen(cases[i].in));
+		htmlframe_escape(&b, cases[i].in, strlen(cases[i].in));
 		assert_string_equal(b.s, cases[i].out);
 		buf_release(&b);
 	}

@@ -140,30 +140,6 @@ static void test_lines_render(void **state)
 	}
 }
 
-static void test_scan(void **state)
-{
-	struct smtp_status st[8];
-	size_t n;
-
-	(void)state;
-	n = explain_scan("<bob@example.org>: host mx.example.org[192.0.2.1] said: "
-			 "550 5.1.1 <bob@example.org>: Recipient address rejected",
-			 110, st, 8);
-	assert_int_equal(n, 1);
-	assert_int_equal(st[0].code, 550);
-	assert_int_equal(st[0].detail, 1);
-	n = explain_scan("Status: 5.7.26", 14, st, 8);
-	assert_int_equal(n, 1);
-	assert_int_equal(st[0].code, 0);
-	assert_int_equal(st[0].detail, 26);
-	n = explain_scan("Date: Mon, 23 Nov 2026 09:06:11 +0000 from 192.0.2.55", 53,
-			 st, 8);
-	assert_int_equal(n, 0);
-	n = explain_scan("421-4.7.0 try later", 19, st, 8);
-	assert_int_equal(n, 1);
-	assert_int_equal(st[0].code, 421);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,7 +148,6 @@ int main(void)
 		cmocka_unit_test(test_iana_codes),
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_lines_render),
-		cmocka_unit_test(test_scan),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,6 +1,7 @@
 /*
- * test_sanitize - sanitize, template and smtpcode: table-driven cases,
- * hostile inputs included
+ * test_sanitize - text sanitising, value caps, folding and escaping:
+ * table-driven cases, hostile inputs included (the smtpcode and template
+ * cases are in test_smtpcode.c and test_template.c)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,8 +11,6 @@
 #include <string.h>
 
 #include "sanitize.h"
-#include "smtpcode.h"
-#include "template.h"
 
 struct text_case {
 	const char *in;
@@ -109,97 +108,6 @@ static void test_escape(void **state)
 	buf_release(&b);
 }
 
-static int known(const char *name, size_t len, void *ctx)
-{
-	(void)ctx;
-	return len == 4 && memcmp(name, "user", 4) == 0;
-}
-
-static const char *lookup(const char *name, size_t len, void *ctx)
-{
-	(void)ctx;
-	return len == 4 && memcmp(name, "user", 4) == 0 ? "bob" : NULL;
-}
-
-static void test_template(void **state)
-{
-	char err[200];
-	struct buf b;
-
-	(void)state;
-	assert_int_equal(template_check("hello ${user}, $$5", known, NULL, err,
-					sizeof(err)), 0);
-	assert_int_equal(template_check("bad $user", known, NULL, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "bad '$'"));
-	assert_int_equal(template_check("${nosuch}", known, NULL, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "unknown template variable ${nosuch}"));
-	assert_int_equal(template_check("${unterminated", known, NULL, err,
-					sizeof(err)), -1);
-	assert_int_equal(template_check("trailing $", known, NULL, err, sizeof(err)), -1);
-	assert_true(template_uses("a ${user}"));
-	assert_false(template_uses("a $${user}"));
-	buf_init(&b);
-	template_render(&b, "hi ${user} $$ ${user}", lookup, NULL);
-	assert_string_equal(b.s, "hi bob $ bob");
-	buf_release(&b);
-}
-
-struct reply_case {
-	const char *in;
-	int rc, code, cls, sub, det;
-	const char *text;
-};
-
-static void test_parse_reply(void **state)
-{
-	static const struct reply_case cases[] = {
-		{"550 5.1.1 User unknown", 0, 550, 5, 1, 1, "User unknown"},
-		{"550-5.1.1 more", 0, 550, 5, 1, 1, "more"},
-		{"502 Error", 0, 502, 0, 0, 0, "Error"},
-		{"502", 0, 502, 0, 0, 0, ""},
-		{"450 4.7.25 Client host rejected", 0, 450, 4, 7, 25, "Client host rejected"},
-		{"550 5.1.1", 0, 550, 5, 1, 1, ""},
-		{"550 5.1.1000 x", 0, 550, 0, 0, 0, "5.1.1000 x"},
-		{"650 5.1.1 x", -1, 0, 0, 0, 0, NULL},
-		{"5501", -1, 0, 0, 0, 0, NULL},
-		{"55", -1, 0, 0, 0, 0, NULL},
-		{"abc", -1, 0, 0, 0, 0, NULL},
-		{"560 x", -1, 0, 0, 0, 0, NULL},
-	};
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct smtp_status st;
-		size_t text;
-		int rc = smtpcode_parse_reply(cases[i].in, strlen(cases[i].in), &st, &text);
-
-		assert_int_equal(rc, cases[i].rc);
-		if (rc < 0)
-			continue;
-		assert_int_equal(st.code, cases[i].code);
-		assert_int_equal(st.cls, cases[i].cls);
-		assert_int_equal(st.subject, cases[i].sub);
-		assert_int_equal(st.detail, cases[i].det);
-		assert_string_equal(cases[i].in + text, cases[i].text);
-	}
-}
-
-static void test_parse_enhanced(void **state)
-{
-	struct smtp_status st;
-
-	(void)state;
-	assert_int_equal(smtpcode_parse_enhanced("X.7.26", 6, &st), 0);
-	assert_int_equal(st.cls, 0);
-	assert_int_equal(st.detail, 26);
-	assert_int_equal(smtpcode_parse_enhanced("4.2.2", 5, &st), 0);
-	assert_int_equal(st.cls, 4);
-	assert_int_equal(smtpcode_parse_enhanced("3.2.2", 5, &st), -1);
-	assert_int_equal(smtpcode_parse_enhanced("5.2", 3, &st), -1);
-	assert_int_equal(smtpcode_parse_enhanced("5.2.2.", 6, &st), -1);
-	assert_int_equal(smtpcode_parse_enhanced("5.1000.1", 8, &st), -1);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,9 +115,6 @@ int main(void)
 		cmocka_unit_test(test_value_cap),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_escape),
-		cmocka_unit_test(test_template),
-		cmocka_unit_test(test_parse_reply),
-		cmocka_unit_test(test_parse_enhanced),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
