@@ -3,7 +3,7 @@
  * loaders share: one error formatter, one text check, typed getters
  *
  * Exports: struct confutil_src (the file being read and the caller's error
- * buffer), confutil_fail, confutil_text_ok, confutil_get_string,
+ * buffer), confutil_fail, confutil_line, confutil_text_ok, confutil_get_string,
  * confutil_get_int, confutil_get_bool, confutil_get_word,
  * confutil_word_index, confutil_get_strings, confutil_check_members,
  * confutil_unknown_member, confutil_resolve. Fails: every getter returns
@@ -32,6 +32,9 @@ struct confutil_src {
  */
 int confutil_fail(const struct confutil_src *src, const config_setting_t *s,
 		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* confutil_line - the line setting s starts on (0 when unknown), as an int */
+int confutil_line(const config_setting_t *s);
 
 /*
  * confutil_text_ok - non-zero when v holds no C0 control character and no

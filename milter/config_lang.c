@@ -205,7 +205,7 @@ static int parse_lang_rule(struct config_loader *ld, const config_setting_t *g)
 	memset(lr, 0, sizeof(*lr));
 	strlist_init(&lr->recipients);
 	strlist_init(&lr->languages);
-	lr->line = config_setting_source_line(g);
+	lr->line = confutil_line(g);
 	if ((m = config_setting_get_member(g, "languages")) == NULL)
 		return confutil_fail(&ld->src, g,
 				     "a language rule needs 'languages'");

@@ -281,7 +281,7 @@ int config_rule_parse(struct config_loader *ld, const config_setting_t *g,
 
 	strlist_init(&r->commands);
 	r->file = xstrdup(file ? file : ld->src.file);
-	r->line = config_setting_source_line(g);
+	r->line = confutil_line(g);
 	r->order = ld->order++;
 	if (parse_head(ld, g, r, &enabled) < 0)
 		goto out;

@@ -5,10 +5,19 @@
  */
 #include "confutil.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* confutil_line - see confutil.h */
+int confutil_line(const config_setting_t *s)
+{
+	unsigned line = s ? config_setting_source_line(s) : 0;
+
+	return line > INT_MAX ? INT_MAX : (int)line;
+}
 
 /* confutil_fail - see confutil.h */
 int confutil_fail(const struct confutil_src *src, const config_setting_t *s,
@@ -18,7 +27,7 @@ int confutil_fail(const struct confutil_src *src, const config_setting_t *s,
 	const char *file = s ? config_setting_source_file(s) : NULL;
 	int n =
 	    snprintf(src->err, src->errlen, "%s:%d: ", file ? file : src->file,
-		     s ? config_setting_source_line(s) : 0);
+		     confutil_line(s));
 
 	va_start(ap, fmt);
 	if (n >= 0 && (size_t)n < src->errlen)

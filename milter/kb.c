@@ -307,7 +307,7 @@ static int load_entry(struct kb_load *ld, struct kb_lang *l,
 	}
 	free(e->file);
 	e->file = xstrdup(ld->src.file);
-	e->line = config_setting_source_line(g);
+	e->line = confutil_line(g);
 	if (fresh) {
 		hash_put(l->entries, key, e);
 		if (l->n == l->cap) {
@@ -494,7 +494,7 @@ int kb_merge_setting(struct kb *kb, const char *lang, const char *file,
 	if (l == NULL) {
 		snprintf(err, errlen,
 			 "%s:%d: language \"%s\" is not in the knowledge base",
-			 file, config_setting_source_line(g), lang);
+			 file, confutil_line(g), lang);
 		return -1;
 	}
 	return load_entry(&ld, l, g);
