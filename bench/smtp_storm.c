@@ -32,6 +32,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,11 +109,20 @@ static int sess_connect(struct sess *s)
 }
 
 /* say - write a command whole (they are small: the socket takes them) */
-static int say(struct sess *s, const char *fmt, const char *arg)
+__attribute__((format(printf, 2, 3)))
+static int say(struct sess *s, const char *fmt, ...)
 {
+	va_list ap;
 	char buf[512];
-	int n = snprintf(buf, sizeof(buf), fmt, arg);
-	ssize_t w = write(s->fd, buf, (size_t)n);
+	int n;
+	ssize_t w;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return -1;
+	w = write(s->fd, buf, (size_t)n);
 
 	return w == n ? 0 : -1;
 }
