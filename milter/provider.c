@@ -14,7 +14,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <libconfig.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,9 +24,7 @@
 /* load context: the file being read and the caller's error buffer */
 struct pload {
 	struct provider_set *ps;
-	const char *file;
-	char *err;
-	size_t errlen;
+	struct confutil_src src;
 };
 
 /* provider_new - see provider.h */
@@ -98,33 +95,10 @@ void provider_free(struct provider_set *ps)
 	free(ps);
 }
 
-/* fail - "file:line: message" into the caller's buffer; returns -1 */
-static int fail(struct pload *ld, const config_setting_t *s, const char *fmt,
-		...) __attribute__((format(printf, 3, 4)));
-static int fail(struct pload *ld, const config_setting_t *s, const char *fmt,
-		...)
-{
-	va_list ap;
-	int n = snprintf(ld->err, ld->errlen, "%s:%d: ", ld->file,
-			 s ? config_setting_source_line(s) : 0);
-
-	if (n >= 0 && (size_t)n < ld->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(ld->err + n, ld->errlen - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 /* text_ok - shipped text: not empty, no '$' or '%', no control byte */
 static int text_ok(const char *v)
 {
-	if (*v == '\0' || strchr(v, '$') || strchr(v, '%'))
-		return 0;
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return 0;
-	return 1;
+	return *v && !strchr(v, '$') && !strchr(v, '%') && confutil_text_ok(v);
 }
 
 /* get_str - a string member: 0 absent, 1 found (copied to *out), -1 bad */
@@ -137,9 +111,9 @@ static int get_str(struct pload *ld, const config_setting_t *g,
 	if (s == NULL)
 		return 0;
 	if ((v = config_setting_get_string(s)) == NULL)
-		return fail(ld, s, "'%s' must be a string", name);
+		return confutil_fail(&ld->src, s, "'%s' must be a string", name);
 	if (!text_ok(v))
-		return fail(ld, s, "'%s': empty, or '$', '%%' or a control "
+		return confutil_fail(&ld->src, s, "'%s': empty, or '$', '%%' or a control "
 			    "character in the shipped base", name);
 	free(*out);
 	*out = xstrdup(v);
@@ -153,7 +127,7 @@ static int need_str(struct pload *ld, const config_setting_t *g,
 	int rc = get_str(ld, g, name, out);
 
 	if (rc == 0)
-		return fail(ld, g, "%s needs '%s'", id, name);
+		return confutil_fail(&ld->src, g, "%s needs '%s'", id, name);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -165,19 +139,19 @@ static int get_short(struct pload *ld, const config_setting_t *g,
 	int n;
 
 	if (s == NULL || (!config_setting_is_array(s) && !config_setting_is_list(s)))
-		return fail(ld, s ? s : g, "'short' must be a list of strings");
+		return confutil_fail(&ld->src, s ? s : g, "'short' must be a list of strings");
 	n = config_setting_length(s);
 	if (n < 1 || n > KB_SHORT_MAX)
-		return fail(ld, s, "'short' needs 1 to %d lines", KB_SHORT_MAX);
+		return confutil_fail(&ld->src, s, "'short' needs 1 to %d lines", KB_SHORT_MAX);
 	for (int i = 0; i < n; i++) {
 		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 		const char *v = config_setting_get_string(e);
 
 		if (v == NULL || !text_ok(v))
-			return fail(ld, e, "'short': a line must be a non-empty "
+			return confutil_fail(&ld->src, e, "'short': a line must be a non-empty "
 				    "string without '$', '%%' or control characters");
 		if (strlen(v) > KB_SHORT_LEN)
-			return fail(ld, e, "line longer than %d bytes in 'short'",
+			return confutil_fail(&ld->src, e, "line longer than %d bytes in 'short'",
 				    KB_SHORT_LEN);
 		strlist_add(out, v);
 	}
@@ -203,14 +177,14 @@ static int parse_code(struct pload *ld, struct provider_rule *r,
 	int code;
 
 	if (v == NULL)
-		return fail(ld, g, "rule %s needs 'code' (\"550\", \"5XX\" or "
+		return confutil_fail(&ld->src, g, "rule %s needs 'code' (\"550\", \"5XX\" or "
 			    "\"4XX\"): its text depends on the class", r->id);
 	if ((v[0] == '4' || v[0] == '5') && strcmp(v + 1, "XX") == 0) {
 		r->code_class = v[0] - '0';
 		return 0;
 	}
 	if (smtpcode_parse_basic(v, strlen(v), &code) < 0 || code < 400)
-		return fail(ld, s, "invalid code \"%s\" (4xx or 5xx)", v);
+		return confutil_fail(&ld->src, s, "invalid code \"%s\" (4xx or 5xx)", v);
 	r->code = code;
 	r->code_class = code / 100;
 	return 0;
@@ -227,28 +201,28 @@ static int parse_match(struct pload *ld, struct provider_rule *r,
 	if (s) {
 		v = config_setting_get_string(s);
 		if (v == NULL || smtpcode_parse_enhanced(v, strlen(v), &r->enh) < 0)
-			return fail(ld, s, "invalid enhanced code in rule %s", r->id);
+			return confutil_fail(&ld->src, s, "invalid enhanced code in rule %s", r->id);
 		if (r->enh.cls && r->enh.cls != r->code_class)
-			return fail(ld, s, "enhanced code %s does not fit the "
+			return confutil_fail(&ld->src, s, "enhanced code %s does not fit the "
 				    "class of rule %s", v, r->id);
 		r->has_enh = 1;
 	}
 	if ((s = config_setting_get_member(g, "pattern")) != NULL) {
 		v = config_setting_get_string(s);
 		if (v == NULL || *v == '\0' || strlen(v) > PATTERN_MAX)
-			return fail(ld, s, "'pattern' must be a string of 1 to %d "
+			return confutil_fail(&ld->src, s, "'pattern' must be a string of 1 to %d "
 				    "bytes", PATTERN_MAX);
 		if ((rc = regcomp(&r->re, v, REG_EXTENDED | REG_ICASE |
 				  REG_NOSUB)) != 0) {
 			char why[128];
 
 			regerror(rc, &r->re, why, sizeof(why));
-			return fail(ld, s, "pattern of rule %s: %s", r->id, why);
+			return confutil_fail(&ld->src, s, "pattern of rule %s: %s", r->id, why);
 		}
 		r->pattern = xstrdup(v);
 	}
 	if (!r->has_enh && r->pattern == NULL)
-		return fail(ld, g, "rule %s needs 'enhanced' or 'pattern'", r->id);
+		return confutil_fail(&ld->src, g, "rule %s needs 'enhanced' or 'pattern'", r->id);
 	return 0;
 }
 
@@ -264,28 +238,28 @@ static int load_rule(struct pload *ld, struct provider_source *src,
 	const char *id = NULL;
 	int generic = 0;
 
-	r->file = xstrdup(ld->file);
+	r->file = xstrdup(ld->src.file);
 	r->line = config_setting_source_line(g);
 	r->source = src;
 	if (!config_setting_is_group(g) || (m = confutil_unknown_member(g, rule_keys))) {
-		fail(ld, g, "a rule is a { group } of id, cite, code, enhanced, "
+		confutil_fail(&ld->src, g, "a rule is a { group } of id, cite, code, enhanced, "
 		     "pattern, generic");
 		goto bad;
 	}
 	if (!config_setting_lookup_string(g, "id", &id) || !id_ok(id)) {
-		fail(ld, g, "rule without a valid 'id' (a-z, 0-9, '-')");
+		confutil_fail(&ld->src, g, "rule without a valid 'id' (a-z, 0-9, '-')");
 		goto bad;
 	}
 	r->id = xstrdup(id);
 	if (provider_get(ld->ps, id)) {
-		fail(ld, g, "rule id %s is used twice", id);
+		confutil_fail(&ld->src, g, "rule id %s is used twice", id);
 		goto bad;
 	}
 	if (need_str(ld, g, "cite", &r->cite, id) < 0)
 		goto bad;
 	if (strncmp(r->cite, "https://", 8) != 0 &&
 	    strncmp(r->cite, "http://", 7) != 0) {
-		fail(ld, g, "rule %s: 'cite' is the URL of the public page it "
+		confutil_fail(&ld->src, g, "rule %s: 'cite' is the URL of the public page it "
 		     "was checked against", id);
 		goto bad;
 	}
@@ -318,7 +292,7 @@ static int read_file(struct pload *ld, config_t *cf, const char *path)
 	config_init(cf);
 	if (config_read_file(cf, path))
 		return 0;
-	snprintf(ld->err, ld->errlen, "%s:%d: %s",
+	snprintf(ld->src.err, ld->src.errlen, "%s:%d: %s",
 		 config_error_file(cf) ? config_error_file(cf) : path,
 		 config_error_line(cf),
 		 config_error_type(cf) == CONFIG_ERR_FILE_IO ? strerror(errno)
@@ -344,7 +318,7 @@ static int load_match_file(struct pload *ld, const char *path, const char *name)
 		goto out;
 	root = config_root_setting(&cf);
 	if ((m = confutil_unknown_member(root, match_keys)) != NULL) {
-		fail(ld, m, "unknown setting '%s' (help, rules)",
+		confutil_fail(&ld->src, m, "unknown setting '%s' (help, rules)",
 		     config_setting_name(m) ? config_setting_name(m) : "?");
 		goto out;
 	}
@@ -352,7 +326,7 @@ static int load_match_file(struct pload *ld, const char *path, const char *name)
 		goto out;
 	if ((list = config_setting_get_member(root, "rules")) == NULL ||
 	    !config_setting_is_list(list)) {
-		fail(ld, root, "a provider file holds one 'rules = ( ... );' list");
+		confutil_fail(&ld->src, root, "a provider file holds one 'rules = ( ... );' list");
 		goto out;
 	}
 	for (int i = 0; i < config_setting_length(list); i++)
@@ -377,21 +351,21 @@ static int load_text(struct pload *ld, const struct provider_source *src,
 	const char *id = NULL;
 
 	if (!config_setting_is_group(g) || (m = confutil_unknown_member(g, text_keys)))
-		return fail(ld, g, "a text is a { group } of id, title, short, "
+		return confutil_fail(&ld->src, g, "a text is a { group } of id, title, short, "
 			    "description, when, fix, admin");
 	if (!config_setting_lookup_string(g, "id", &id))
-		return fail(ld, g, "text without an 'id'");
+		return confutil_fail(&ld->src, g, "text without an 'id'");
 	for (size_t i = 0; i < src->nrules; i++)
 		if (strcmp(src->rules[i]->id, id) == 0)
 			r = src->rules[i];
 	if (r == NULL)
-		return fail(ld, g, "text %s: no rule of that id in providers/%s.conf",
+		return confutil_fail(&ld->src, g, "text %s: no rule of that id in providers/%s.conf",
 			    id, src->id);
 	if (provider_text(r, lang))
-		return fail(ld, g, "text %s is given twice", id);
+		return confutil_fail(&ld->src, g, "text %s is given twice", id);
 	e = xcalloc(1, sizeof(*e));
 	e->key = xstrdup(id);
-	e->file = xstrdup(ld->file);
+	e->file = xstrdup(ld->src.file);
 	e->line = config_setting_source_line(g);
 	r->texts = xrealloc(r->texts, (r->ntexts + 1) * sizeof(*r->texts));
 	r->texts[r->ntexts].lang = xstrdup(lang);
@@ -435,17 +409,17 @@ static int load_text_file(struct pload *ld, const char *path, const char *name,
 		goto out;
 	root = config_root_setting(&cf);
 	if (src == NULL) {
-		fail(ld, root, "no providers/%s with the match rules of these "
+		confutil_fail(&ld->src, root, "no providers/%s with the match rules of these "
 		     "texts", name);
 		goto out;
 	}
 	if ((m = confutil_unknown_member(root, lang_file_keys)) != NULL) {
-		fail(ld, m, "unknown setting '%s' (source, texts)",
+		confutil_fail(&ld->src, m, "unknown setting '%s' (source, texts)",
 		     config_setting_name(m) ? config_setting_name(m) : "?");
 		goto out;
 	}
 	if (get_str(ld, root, "source", &sname) <= 0) {
-		fail(ld, root, "'source', the provider's name in this language, "
+		confutil_fail(&ld->src, root, "'source', the provider's name in this language, "
 		     "is required");
 		goto out;
 	}
@@ -454,7 +428,7 @@ static int load_text_file(struct pload *ld, const char *path, const char *name,
 	src->names[src->nnames++].name = sname;
 	if ((list = config_setting_get_member(root, "texts")) == NULL ||
 	    !config_setting_is_list(list)) {
-		fail(ld, root, "a provider text file holds one 'texts = ( ... );' "
+		confutil_fail(&ld->src, root, "a provider text file holds one 'texts = ( ... );' "
 		     "list");
 		goto out;
 	}
@@ -480,7 +454,7 @@ static int load_folder(struct pload *ld, const char *dir, const char *lang)
 	if ((n = scandir(dir, &names, conf_filter, alphasort)) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		snprintf(ld->err, ld->errlen, "%s: %s (provider rules)", dir,
+		snprintf(ld->src.err, ld->src.errlen, "%s: %s (provider rules)", dir,
 			 strerror(errno));
 		return -1;
 	}
@@ -488,8 +462,8 @@ static int load_folder(struct pload *ld, const char *dir, const char *lang)
 	for (int i = 0; i < n && rc == 0; i++) {
 		buf_reset(&path);
 		buf_printf(&path, "%s/%s", dir, names[i]->d_name);
-		ld->file = path.s;
-		ld->err[0] = '\0';
+		ld->src.file = path.s;
+		ld->src.err[0] = '\0';
 		rc = lang ? load_text_file(ld, path.s, names[i]->d_name, lang)
 			  : load_match_file(ld, path.s, names[i]->d_name);
 	}
@@ -513,7 +487,7 @@ static int rank_cmp(const void *a, const void *b)
 int provider_load(struct provider_set *ps, const char *dir, const struct kb *kb,
 		  char *err, size_t errlen)
 {
-	struct pload ld = {ps, dir, err, errlen};
+	struct pload ld = {ps, {dir, err, errlen}};
 	struct buf path;
 	int rc;
 
