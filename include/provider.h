@@ -73,6 +73,13 @@ struct provider_set {
 	size_t nsources;
 	struct provider_rule **rules;     /* match order */
 	size_t nrules;
+	/*
+	 * per class (4xx, 5xx): the alternation of the patterns of every rule
+	 * without an enhanced code, tried once before them, so that a reply
+	 * no provider sent costs one regexec, not one per rule
+	 */
+	regex_t gate[2];
+	int has_gate[2];
 };
 
 /* provider_new - an empty set; provider_free(NULL) is a no-op */
@@ -92,8 +99,9 @@ int provider_load(struct provider_set *ps, const char *dir, const struct kb *kb,
 /*
  * provider_match - the rule for a reply (st, and its text after the codes,
  * len bytes, NUL bytes allowed), or NULL. Only 4xx and 5xx replies, and
- * bare enhanced codes (st->code 0), match. Cost: one regexec per rule of
- * the reply's class whose codes fit.
+ * bare enhanced codes (st->code 0), match. Cost: for a reply no rule
+ * matches, one regexec (the class's gate) plus one per rule with an
+ * enhanced code equal to the reply's.
  */
 const struct provider_rule *provider_match(const struct provider_set *ps,
 					   const struct smtp_status *st,

@@ -92,6 +92,9 @@ void provider_free(struct provider_set *ps)
 	for (size_t i = 0; i < ps->nsources; i++)
 		source_free(ps->sources[i]);
 	free(ps->sources);
+	for (int c = 0; c < 2; c++)
+		if (ps->has_gate[c])
+			regfree(&ps->gate[c]);
 	free(ps);
 }
 
@@ -483,6 +486,28 @@ static int rank_cmp(const void *a, const void *b)
 	return (x->rank > y->rank) - (x->rank < y->rank);
 }
 
+/* build_gates - the alternation of each class's pattern-only rules */
+static void build_gates(struct provider_set *ps)
+{
+	for (int c = 0; c < 2; c++) {
+		struct buf all;
+
+		buf_init(&all);
+		for (size_t i = 0; i < ps->nrules; i++) {
+			const struct provider_rule *r = ps->rules[i];
+
+			if (r->code_class != c + 4 || r->pattern == NULL || r->has_enh)
+				continue;
+			buf_printf(&all, "%s(%s)", all.len ? "|" : "", r->pattern);
+		}
+		/* a gate that does not compile leaves every rule to its own regex */
+		ps->has_gate[c] = all.len &&
+				  regcomp(&ps->gate[c], all.s, REG_EXTENDED |
+					  REG_ICASE | REG_NOSUB) == 0;
+		buf_release(&all);
+	}
+}
+
 /* provider_load - see provider.h */
 int provider_load(struct provider_set *ps, const char *dir, const struct kb *kb,
 		  char *err, size_t errlen)
@@ -511,6 +536,7 @@ int provider_load(struct provider_set *ps, const char *dir, const struct kb *kb,
 		r->rank = tier * 1000000 + (int)i;
 	}
 	qsort(ps->rules, ps->nrules, sizeof(*ps->rules), rank_cmp);
+	build_gates(ps);
 	return 0;
 }
 
@@ -535,6 +561,7 @@ const struct provider_rule *provider_match(const struct provider_set *ps,
 					   const char *text, size_t len)
 {
 	char local[PROVIDER_TEXT_MAX + 1];
+	int gate = -1; /* the class's gate: not tried yet, failed, matched */
 
 	if (ps == NULL || (st->code && (st->code < 400 || st->code > 599)) ||
 	    (!st->code && st->cls != 4 && st->cls != 5))
@@ -549,10 +576,20 @@ const struct provider_rule *provider_match(const struct provider_set *ps,
 	local[len] = '\0';
 	for (size_t i = 0; i < ps->nrules; i++) {
 		const struct provider_rule *r = ps->rules[i];
+		int c = r->code_class - 4;
 
 		if (!fits(r, st))
 			continue;
-		if (r->pattern == NULL || regexec(&r->re, local, 0, NULL, 0) == 0)
+		if (r->pattern == NULL)
+			return r;
+		if (!r->has_enh) {
+			if (gate < 0)
+				gate = !ps->has_gate[c] ||
+				       regexec(&ps->gate[c], local, 0, NULL, 0) == 0;
+			if (!gate)
+				continue;
+		}
+		if (regexec(&r->re, local, 0, NULL, 0) == 0)
 			return r;
 	}
 	return NULL;
