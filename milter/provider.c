@@ -242,7 +242,7 @@ static int load_rule(struct pload *ld, struct provider_source *src,
 	int generic = 0;
 
 	r->file = xstrdup(ld->src.file);
-	r->line = config_setting_source_line(g);
+	r->line = confutil_line(g);
 	r->source = src;
 	if (!config_setting_is_group(g) || (m = confutil_unknown_member(g, rule_keys))) {
 		confutil_fail(&ld->src, g, "a rule is a { group } of id, cite, code, enhanced, "
@@ -369,7 +369,7 @@ static int load_text(struct pload *ld, const struct provider_source *src,
 	e = xcalloc(1, sizeof(*e));
 	e->key = xstrdup(id);
 	e->file = xstrdup(ld->src.file);
-	e->line = config_setting_source_line(g);
+	e->line = confutil_line(g);
 	r->texts = xrealloc(r->texts, (r->ntexts + 1) * sizeof(*r->texts));
 	r->texts[r->ntexts].lang = xstrdup(lang);
 	r->texts[r->ntexts++].entry = e;
