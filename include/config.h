@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "kb.h"
+#include "provider.h"
 #include "smtpcode.h"
 
 #include <netinet/in.h>
@@ -91,6 +92,7 @@ struct config {
 	char *file;               /* the main file as given */
 	char *kb_dir;
 	struct kb *kb;
+	struct provider_set *providers; /* shipped provider rules */
 	struct strlist languages; /* reply languages, in order */
 	char *milter_socket;      /* NULL: no milter */
 	char *socketmap_socket;   /* NULL: no socketmap */

@@ -37,6 +37,8 @@ struct guidance_req {
 	const char *command;          /* the unknown command line, or NULL */
 	const struct rule *rule;      /* see rule_state */
 	enum guidance_rule_state rule_state; /* 0: RULE_UNMATCHED */
+	const struct provider_rule *prov; /* with RULE_MATCHED: the provider
+					   * rule that matches, or NULL */
 	const struct strlist *langs;  /* NULL: the configured languages */
 	template_lookup_fn lookup;    /* session values, raw; may be NULL */
 	void *ctx;
@@ -55,11 +57,11 @@ struct guidance_session {
 
 /*
  * guidance_build - append the guidance lines to out (each a copy the list
- * owns): the rule's lines or the knowledge base's short form per
- * language, the rule's extra lines, the footer and the help link. The
- * rule is req->rule when req->rule_state is RULE_MATCHED, else the reply
- * rule that matches req->st and req->text. Returns that rule (may be
- * NULL).
+ * owns): per language the rule's lines, else the provider rule's short
+ * form, else the knowledge base's, then the rule's extra lines, the
+ * footer and the help link. The rule and provider rule are req->rule and
+ * req->prov when req->rule_state is RULE_MATCHED, else those that match
+ * req->st and req->text. Returns the rule (may be NULL).
  */
 const struct rule *guidance_build(const struct config *cfg,
 				  const struct guidance_req *req,

@@ -4,7 +4,8 @@
  * Exports: struct kb (languages) of struct kb_lang (headings, entries) of
  * struct kb_entry; kb_load_dir reads one language folder, kb_merge_setting
  * merges one site override into an entry field by field; kb_find applies
- * the lookup order (5.1.1, X.1.1, 550, 5.X.X, 5XX). Fails: the loaders
+ * the lookup order (5.1.1, X.1.1, then for an unknown detail such as
+ * 5.7.708 its subject's 5.7.0 and X.7.0, then 550, 5.X.X, 5XX). Fails: the loaders
  * return -1 with "file:line: message" in the caller's buffer.
  */
 #ifndef MILTER_EXPLAIN_KB_H

@@ -27,6 +27,7 @@ struct memo_entry {
 	int used;
 	struct smtp_status st;
 	const struct rule *rule;
+	const struct provider_rule *prov;
 	const struct strlist *langs;
 	int max_lines;
 	enum guidance_target target;

@@ -274,6 +274,9 @@ struct config *config_load(const char *file, char *err, size_t errlen)
 	cfg->kb = kb_new();
 	if (kb_load_all(cfg->kb, cfg->kb_dir, err, errlen) < 0)
 		goto out;
+	cfg->providers = provider_new();
+	if (provider_load(cfg->providers, cfg->kb_dir, cfg->kb, err, errlen) < 0)
+		goto out;
 	if (apply_pass(&ld, CFG_PASS_KB) < 0 || config_kb_check(&ld) < 0)
 		goto out;
 	cfg->rules_index = rules_index_new(cfg->rules, cfg->nrules);
@@ -298,6 +301,7 @@ void config_free(struct config *cfg)
 	free(cfg->file);
 	config_table_free(cfg);
 	kb_free(cfg->kb);
+	provider_free(cfg->providers);
 	free(cfg->compare);
 	for (size_t i = 0; i < cfg->nvars; i++) {
 		free(cfg->vars[i].name);

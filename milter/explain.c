@@ -2,12 +2,14 @@
  * explain - the full guidance for people: `milter-explain -x`
  *
  * Exports: explain_arg, explain_stream, explain_scan. Prints, for each
- * language, the most specific knowledge-base entry and the entry of the
- * basic code, each with Description / When you see it / How to fix, and
- * the lines the daemon would add on the wire.
+ * language, the provider rule that matches the reply (with its source and
+ * the page it was checked against), else the most specific knowledge-base
+ * entry and the entry of the basic code, each with Description / When you
+ * see it / How to fix, and the lines the daemon would add on the wire.
  */
 #include "explain.h"
 #include "guidance.h"
+#include "provider.h"
 #include "sanitize.h"
 
 #include <ctype.h>
@@ -55,6 +57,7 @@ static void explain_status(FILE *out, const struct config *cfg,
 			   size_t textlen, const struct strlist *langs, int width)
 {
 	char enh[16] = "";
+	const struct provider_rule *pr;
 
 	if (st->cls)
 		smtpcode_enhanced_str(st, enh, sizeof(enh));
@@ -62,6 +65,7 @@ static void explain_status(FILE *out, const struct config *cfg,
 		fprintf(out, "==> %d%s%s\n\n", st->code, enh[0] ? " " : "", enh);
 	else
 		fprintf(out, "==> %s\n\n", enh);
+	pr = provider_match(cfg->providers, st, text, textlen);
 	for (size_t i = 0; i < langs->n; i++) {
 		const struct kb_lang *l = kb_lang_get(cfg->kb, langs->v[i]);
 		const struct kb_entry *e, *basic = NULL;
@@ -70,6 +74,13 @@ static void explain_status(FILE *out, const struct config *cfg,
 
 		if (l == NULL)
 			continue;
+		if ((e = provider_text(pr, langs->v[i])) != NULL) {
+			/* the provider's meaning, not the registry's */
+			print_entry(out, l, e, width);
+			fprintf(out, "%s: %s\n\n",
+				provider_name(pr->source, langs->v[i]), pr->cite);
+			continue;
+		}
 		e = kb_find(l, st, &class_only);
 		if (class_only) {
 			wrap(out, l->head.class_fallback, 0, width);

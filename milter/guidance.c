@@ -159,6 +159,7 @@ const struct rule *guidance_build(const struct config *cfg,
 {
 	struct render_ctx c;
 	const struct rule *r = req->rule;
+	const struct provider_rule *pr;
 	const struct strlist *langs = req->langs ? req->langs : &cfg->languages;
 	size_t start = out->n;
 
@@ -172,6 +173,10 @@ const struct rule *guidance_build(const struct config *cfg,
 	if (req->rule_state == RULE_UNMATCHED)
 		r = rules_match_reply(cfg, &req->st, req->text ? req->text : "",
 				      req->text ? req->textlen : 0);
+	pr = req->rule_state == RULE_MATCHED
+		 ? req->prov
+		 : provider_match(cfg->providers, &req->st, req->text,
+				  req->text ? req->textlen : 0);
 	for (size_t i = 0; i < langs->n; i++) {
 		const struct kb_lang *l = kb_lang_get(cfg->kb, langs->v[i]);
 		const struct strlist *own =
@@ -182,7 +187,10 @@ const struct rule *guidance_build(const struct config *cfg,
 		} else {
 			int class_only;
 			const struct kb_entry *e =
-			    kb_find(l, &req->st, &class_only);
+			    pr ? provider_text(pr, langs->v[i]) : NULL;
+
+			if (e == NULL)
+				e = kb_find(l, &req->st, &class_only);
 
 			if (e) {
 				emit_list(&c, &e->shorts, out, start);

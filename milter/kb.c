@@ -136,6 +136,15 @@ const struct kb_entry *kb_find(const struct kb_lang *l,
 		snprintf(key, sizeof(key), "X.%d.%d", st->subject, st->detail);
 		if ((e = kb_get(l, key)) != NULL)
 			return e;
+		/* an unknown detail (5.7.708): its subject's X.N.0 */
+		if (st->detail && st->cls) {
+			snprintf(key, sizeof(key), "%d.%d.0", st->cls, st->subject);
+			if ((e = kb_get(l, key)) != NULL)
+				return e;
+		}
+		snprintf(key, sizeof(key), "X.%d.0", st->subject);
+		if (st->detail && (e = kb_get(l, key)) != NULL)
+			return e;
 	}
 	if (st->code) {
 		snprintf(key, sizeof(key), "%d", st->code);

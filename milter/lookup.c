@@ -3,14 +3,16 @@
  *
  * Exports: lookup_answer, lookup_answer_memo, lookup_footer,
  * lookup_filter, lookup_explained. A key is parsed once (replykey.c) and
- * its reply rule matched once (rules.c); the guidance request then
- * carries that rule as matched, so that guidance.c never matches again.
+ * its reply rule and provider rule matched once (rules.c, provider.c);
+ * the guidance request then carries them as matched, so that guidance.c
+ * never matches again.
  * Everything that goes back to Postfix is made by guidance.c (sanitised,
  * folded, budgeted), copied from the key with control bytes replaced, or
  * is one of smproto.c's answers. Never fails.
  */
 #include "lookup.h"
 #include "guidance.h"
+#include "provider.h"
 #include "replykey.h"
 #include "rules.h"
 #include "smproto.h"
@@ -22,9 +24,13 @@
 struct keyed {
 	struct replykey k;
 	const struct rule *rule; /* the reply rule; NULL: none applies */
+	const struct provider_rule *prov; /* the provider rule; NULL: none */
 };
 
-/* key_prepare - parse key and match its rule; 0, or -1: no reply we take */
+/*
+ * key_prepare - parse key and match its rule and provider rule; 0, or -1:
+ * no reply we take
+ */
 static int key_prepare(const struct config *cfg, const char *key, size_t len,
 		       struct keyed *kd)
 {
@@ -32,6 +38,8 @@ static int key_prepare(const struct config *cfg, const char *key, size_t len,
 		return -1;
 	kd->rule = rules_match_reply(cfg, &kd->k.st, kd->k.lines[0].text,
 				     kd->k.lines[0].len);
+	kd->prov = provider_match(cfg->providers, &kd->k.st,
+				  kd->k.lines[0].text, kd->k.lines[0].len);
 	return 0;
 }
 
@@ -47,6 +55,7 @@ static void base_req(const struct config *cfg, const struct keyed *kd,
 	req->textlen = r->lines[0].len;
 	req->rule = kd->rule;
 	req->rule_state = RULE_MATCHED;
+	req->prov = kd->prov;
 	req->langs =
 	    rules_languages(cfg, NULL, NULL, r->domain[0] ? r->domain : NULL);
 	req->target = target;
@@ -97,8 +106,9 @@ static void candidates(const struct config *cfg, const struct keyed *kd,
  * once per language for each distinct source: the reply rule that
  * matches (else the knowledge base), the knowledge base again when a
  * command rule without lines of its own falls back to it, and each
- * command rule with lines of its own. They depend only on the status and
- * the reply rule, so the memo keeps them (max_lines -1).
+ * command rule with lines of its own. They depend only on the status,
+ * the reply rule and the provider rule, so the memo keeps them
+ * (max_lines -1).
  */
 static int explained(struct memo *m, const struct config *cfg,
 		     const struct keyed *kd)
@@ -114,6 +124,7 @@ static int explained(struct memo *m, const struct config *cfg,
 	key.st = r->st;
 	key.rule = kd->rule;
 	key.rule_state = RULE_MATCHED;
+	key.prov = kd->prov;
 	key.max_lines = -1;
 	key.target = TARGET_PLAIN;
 	e = memo_get(m, cfg, &key, &tmp, &fresh);

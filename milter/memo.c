@@ -50,6 +50,7 @@ static size_t memo_set(const struct guidance_req *req)
 {
 	uintptr_t h = (uintptr_t)req->rule * 31u + (uintptr_t)req->langs;
 
+	h = h * 31u + (uintptr_t)req->prov;
 	h = h * 31u + (uintptr_t)(req->st.code * 1000003 + req->st.cls * 10007 +
 				  req->st.subject * 1009 + req->st.detail);
 	h = h * 31u + (uintptr_t)(req->max_lines * 2 + (int)req->target);
@@ -60,7 +61,8 @@ static size_t memo_set(const struct guidance_req *req)
 static int entry_matches(const struct memo_entry *e,
 			 const struct guidance_req *req)
 {
-	return e->used && e->rule == req->rule && e->langs == req->langs &&
+	return e->used && e->rule == req->rule && e->prov == req->prov &&
+	       e->langs == req->langs &&
 	       e->max_lines == req->max_lines && e->target == req->target &&
 	       memcmp(&e->st, &req->st, sizeof(e->st)) == 0;
 }
@@ -116,6 +118,7 @@ struct memo_entry *memo_get(struct memo *m, const struct config *cfg,
 	buf_init(&e->footer);
 	e->st = req->st;
 	e->rule = req->rule;
+	e->prov = req->prov;
 	e->langs = req->langs;
 	e->max_lines = req->max_lines;
 	e->target = req->target;
