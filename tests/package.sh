@@ -47,7 +47,9 @@ rm -rf "$out" "$out.new"
 mkdir -p "$out.new/src"
 (cd "$top" && package_sources | tar -cf - -T -) | tar -xf - -C "$out.new/src"
 start=$(date +%s)
-if ! (cd "$out.new/src" && dpkg-buildpackage -us -uc -b -j2) \
+# a clean make environment: not the variables of a `make check` around us
+if ! (cd "$out.new/src" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	-u MAKEOVERRIDES -u TESTS dpkg-buildpackage -us -uc -b -j2) \
 	>"$out.new/build.log" 2>&1; then
 	tail -n 30 "$out.new/build.log" >&2
 	echo "package.sh: dpkg-buildpackage failed (log: $out.new/build.log)" >&2
