@@ -31,17 +31,38 @@ tags() {
 		sort -u
 }
 
-names=""
-for a in top_keys rule_keys sockmap_keys langrule_keys; do
-	got=$(keys "$a" "$top/milter/config.c")
-	[ -n "$got" ] || hard_error "no $a[] in milter/config.c (did the settings move to a table?)"
+# Top-level settings: the loader's table (config_settings[], printed by
+# doc/settings_dump), each with its default and, for whole numbers, its
+# bounds in the paragraph; members of rules and language rules: their
+# loaders' lists; knowledge-base entries and lang.conf: kb.c's lists.
+dump=${top_builddir:-$top}/doc/settings_dump
+[ -x "$dump" ] || hard_error "no $dump (make check builds it)"
+table=$("$dump")
+[ -n "$table" ] || fail "settings_dump printed nothing"
+names=$(cut -f1 <<<"$table" | sed 's/.*\.//')
+for a in rule_keys:config_rule.c langrule_keys:config_lang.c entry_keys:kb.c lang_keys:kb.c; do
+	got=$(keys "${a%%:*}" "$top/milter/${a#*:}")
+	[ -n "$got" ] || hard_error "no ${a%%:*}[] in milter/${a#*:}"
 	names="$names $got"
 done
-for a in entry_keys lang_keys; do
-	got=$(keys "$a" "$top/milter/kb.c")
-	[ -n "$got" ] || hard_error "no $a[] in milter/kb.c"
-	names="$names $got"
-done
+# para NAME - the rendered-source paragraph of setting NAME (up to the next .TP)
+para() {
+	awk -v n="$1" 'prev == ".TP" && $0 == ".B " n { on = 1 } on && $0 == ".TP" && seen { exit }
+		on { seen = 1; print } { prev = $0 }' "$page5" | tr '\n' ' '
+}
+bad=""
+while IFS=$'\t' read -r name type def min max; do
+	p=$(para "${name##*.}")
+	case $def in
+	-) ;;
+	# a path default depends on --prefix; the page names Debian's /usr
+	/*/share/*) case $p in *"/usr/share/${def#*/share/}"*) ;; *) bad="$bad ${name}(default $def)" ;; esac ;;
+	*) case $p in *"$def"*) ;; *) bad="$bad ${name}(default $def)" ;; esac ;;
+	esac
+	[ "$type" = int ] || continue
+	case $p in *"$min to $max"*) ;; *) bad="$bad ${name}($min to $max)" ;; esac
+done <<<"$table"
+expect_eq "" "${bad# }" "defaults and bounds of the settings table missing from milter-explain.conf(5)"
 known=$(tags "$page5")
 missing=""
 for n in $names; do
