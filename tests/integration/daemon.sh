@@ -16,6 +16,7 @@ me_config() {
     {
         sed -e "s|^include = .*|include = [\"$file.site\"];|" \
             -e 's|^milter_socket = .*|milter_socket = "";|' \
+            -e 's|^socketmap_socket = .*|socketmap_socket = "";|' \
             "$ME_SRC/conf/milter-explain.conf"
         printf 'knowledge_base = "%s/conf/kb";\n' "$ME_SRC"
     } >"$file"

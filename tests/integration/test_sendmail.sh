@@ -40,8 +40,12 @@ case $xline in *", F="*) flags=${xline#*, F=}; flags=${flags%%,*} ;; esac
 expect_eq "Xmilter-explain, S=local:/run/milter-explain/milter.sock, ${flags:+F=$flags, }T=C:10s;S:10s;R:10s;E:30s" \
     "$xline" "sendmail.cf line of the snippet"
 grep -q '^milter_socket = "unix:/run/milter-explain/milter.sock";' \
-    "$ME_SRC/conf/milter-explain.conf" ||
-    fail "snippet's S= does not match milter_socket of conf/milter-explain.conf"
+    "$ME_SRC/contrib/sendmail/sendmail.conf" ||
+    fail "snippet's S= does not match milter_socket of contrib/sendmail/sendmail.conf"
+{ cat "$ME_SRC/contrib/sendmail/sendmail.conf"
+  printf 'knowledge_base = "%s/conf/kb";\n' "$ME_SRC"; } >"$WORKDIR/sm-site.conf"
+"$ME_BIN" -t -c "$WORKDIR/sm-site.conf" >/dev/null ||
+    fail "contrib/sendmail/sendmail.conf is not a valid configuration"
 
 # -- daemon (shipped config) and Sendmail with the snippet's F= and T= -------
 mport=$(free_port)
