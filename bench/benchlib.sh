@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # benchlib.sh - shared by bench/*.sh and the load tests (source after
 # tests/integration/lib.sh and daemon.sh): the daemon as in production
 # (detached, pid file), /proc readings, medians, the machine.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # memory.sh - resident memory of milter-explain with the full knowledge
 # base loaded: idle, and under SESSIONS concurrent SMTP sessions through
 # Postfix (each has had one unknown command answered and holds its

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # postfix_footer_bench.sh - Postfix rejections per second with the
 # guidance footer served by milter-explain over socketmap, against the same
 # footer from an in-process regexp: table, and against no footer at all.

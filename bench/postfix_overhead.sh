@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # postfix_overhead.sh - what milter-explain costs ordinary mail in Postfix.
 #
 # One throw-away Postfix instance on loopback (tests/integration/lib.sh)

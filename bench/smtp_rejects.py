@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """smtp_rejects.py - drive rejected RCPT commands through a Postfix smtpd.
 
 Usage: smtp_rejects.py HOST PORT CLIENTS SESSIONS RCPTS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * smtp_storm - many concurrent SMTP sessions from one process, for the
  * benchmarks and the load tests (loopback only, bounded in time)

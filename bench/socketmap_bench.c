@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * socketmap_bench - load and cost benchmarks of the socketmap service
  *

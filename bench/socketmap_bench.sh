@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # socketmap_bench.sh - benchmark the socketmap service; run by `make bench`
 #
 # 1. Load: the daemon serves -m inet:PORT@127.0.0.1 with the shipped

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # unknown_storm.sh - replies per second to unknown SMTP commands: Postfix's
 # own one-line 500 against milter-explain's multi-line guidance, and the
 # daemon's CPU time per reply.

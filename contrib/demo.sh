@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # contrib/demo.sh - see milter-explain at work: builds the daemon, starts a
 # throw-away Postfix on a loopback port with the daemon as its milter and
 # reject-footer socketmap, on the shipped default configuration, and shows

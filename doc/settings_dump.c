@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * settings_dump - print the config loader's settings table for the man
  * page test: one line per row, "name<TAB>type<TAB>default<TAB>min<TAB>max"

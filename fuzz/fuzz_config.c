@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_config - the config loader (libconfig syntax, layering, rules,
  * templates, language rules, site guidance) on hostile files

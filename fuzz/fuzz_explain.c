@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_explain - the `-x -` bounce parser and `-x REPLY`
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_guidance - the template renderer and reply builder with hostile
  * session values

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_sanitize - the reply sanitiser: sanitize_text, sanitize_value,
  * sanitize_fold, sanitize_escape

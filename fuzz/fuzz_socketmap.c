@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_socketmap - the socketmap service's answers (lookup_answer) to
  * hostile requests

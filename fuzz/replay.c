@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * replay - run a fuzz target over its corpus without libFuzzer
  *

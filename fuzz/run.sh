@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # run.sh - `make fuzz`: build every fuzz target with libFuzzer and run each
 # for a bounded time.
 #

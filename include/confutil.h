@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * confutil - the helpers over libconfig that the config and knowledge-base
  * loaders share: one error formatter, one text check, typed getters

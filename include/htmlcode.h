@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * htmlcode - the help site's page of one code (<lang>/<key>.html)
  *

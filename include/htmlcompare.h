@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * htmlcompare - the help site's comparison pages (help_compare pairs)
  *

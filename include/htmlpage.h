@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * htmlpage - the help site's model: which pages exist and what each shows
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * log - syslog with LOG_PID, and stderr too in the foreground
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * memo - the rendered guidance of recent socketmap answers
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * oneshot - the command-line modes that run once and exit: -t (check the
  * config), -x (explain a reply or a bounce), --html (write the help site)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * provider - shipped pattern rules for the replies of named providers and
  * mail software ("550 5.1.10 RESOLVER.ADR.RecipientNotFound" is Microsoft

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * replykey - a socketmap key: the reply text Postfix looks up, parsed
  *

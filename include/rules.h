@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * rules - which configured rule applies to a reply or a command, and
  * which languages a session gets

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * smproto - the words of Postfix's socketmap protocol, above the
  * netstrings

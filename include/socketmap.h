@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * socketmap - the Postfix socketmap service (smtpd_reject_footer_maps,
  * smtpd_reject_filter_maps) over the shared config store

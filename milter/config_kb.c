@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * config_kb - the parts of the config that need the knowledge base
  * loaded: the site's guidance overrides, the check that every language

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * config_lang - the per-language parts of the config: language codes,
  * lines given for all or per language (rule lines, the footer), and the

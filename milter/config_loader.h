@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * config_loader - private to the config*.c files: the loader's state and
  * the functions one part of the loader calls in another

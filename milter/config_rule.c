@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * config_rule - one member of the config's rules list, parsed and checked
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * config_table - the top-level settings, declared once (see
  * config_table.h), and the code that reads a layer, sets the defaults and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * confutil - helpers over libconfig shared by the config and
  * knowledge-base loaders (see confutil.h): the error formatter, the text

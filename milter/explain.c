@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * explain - the full guidance for people: `milter-explain -x`
  *

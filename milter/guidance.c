@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * guidance - the lines of guidance for one reply, ready for the wire
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * hash - string-keyed open-addressing table of borrowed pointers
  *

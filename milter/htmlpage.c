@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * htmlpage - the help site's page set: one page per knowledge-base key in
  * any language, the class forms of every X.s.d key and every 4xx and 5xx

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * htmlsite - the knowledge base as a static help site (`--html DIR`):
  * the files and the assets

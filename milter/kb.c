@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * kb - the knowledge base: guidance per reply code, per language
  *

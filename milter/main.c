@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * main - milter-explain: options, the one-shot modes, daemon set-up,
  * smfi_main

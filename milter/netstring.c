@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * netstring - the netstring codec of Postfix's socketmap protocol
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * oneshot - the command-line modes of milter-explain: -t, -x and --html
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sanitize - make any byte string safe to put into an SMTP reply
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/build.sh - configure and build (out of tree in _build/plain unless
 # the source tree is configured in place); prints the build directory.
 set -eu

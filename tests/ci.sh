@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/ci.sh - the test command: install dependencies, build, run every
 # test (unit tests, real-Postfix and real-Sendmail integration tests), then
 # the same suite once more under AddressSanitizer and UBSan.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/deps.sh - install what building and testing milter-explain needs,
 # from Debian's archive, on a fresh Debian 12 machine, and the cached Debian
 # roots with the Postfix releases the tests run beside the host's

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/roots.sh - a cached Debian root of one suite, for tests that need
 # another Debian release's programs (Postfix 3.10 from trixie, 3.11 from sid).
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/sanitize.sh - the sanitizer leg: the whole `make check` (unit
 # tests, fuzz-corpus replays, integration tests with the daemon itself
 # built with them) under AddressSanitizer, LeakSanitizer and UBSan.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # chroot.sh - Postfix of another Debian release for integration tests
 # (source after lib.sh): a throw-away master instance inside a cached
 # Debian root made by tests/roots.sh (trixie: Postfix 3.10, sid: 3.11+).

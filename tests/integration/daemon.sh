@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # daemon.sh - start milter-explain for integration tests (source after lib.sh)
 #
 #   me_config FILE [EXTRA]   write a test config: the shipped default with

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """htmlsite_browser - open the help site in headless Chromium.
 
 usage: htmlsite_browser.py CHROMIUM SITE_DIR SHOT_DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """htmlsite_check - check a help site written by `milter-explain --html`.
 
 usage: htmlsite_check.py SITE_DIR KB_DIR PAIR...   (PAIR: "235-vs-502")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # lib.sh - Postfix integration-test harness for milter-explain.
 #
 # Source it from a bash test script:

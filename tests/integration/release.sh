@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # release.sh - the checks every Postfix release from a Debian root runs
 # (source after lib.sh, daemon.sh and chroot.sh; used by test_postfix310.sh
 # and test_postfix311.sh).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash
 # tests/integration/sendmail.sh - a private, throw-away Sendmail for the
 # integration tests of milter-explain.  Source it from a bash test script.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """smtpchat.py - scripted SMTP client for milter-explain's integration tests.
 
 Usage: smtpchat.py [--timeout S] [--raw] [--echo] HOST PORT < script

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_cli - the command line: -t, -x, -x -, -L, -V, -h, bad sockets,
 # exit codes and the FILE:LINE messages administrators rely on
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_fault_kill - kill -9 of milter-explain under load: Postfix applies
 # milter_default_action = accept and delivers every message; a restarted
 # daemon serves its enriched reply to the very next session.

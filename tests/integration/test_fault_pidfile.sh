@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_fault_pidfile - the pid file on a full file system (a 64 KiB tmpfs
 # filled up): the daemon refuses to start with EX_CANTCREAT (73) and one
 # clear line, leaves no partial pid file behind and no socket listening.

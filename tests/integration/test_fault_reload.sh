@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_fault_reload - the config file unreadable or deleted at a reload
 # (SIGUSR1): the running configuration stays and keeps serving, and the
 # refusal is one log line each time. The daemon runs as an unprivileged

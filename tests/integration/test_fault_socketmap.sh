@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_fault_socketmap - stuck clients on the socketmap: a silent one, one
 # that stops in the middle of a request, one that trickles a request byte
 # by byte and one that sends requests but never reads its answers. While

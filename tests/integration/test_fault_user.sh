@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_fault_user - the daemon as an unprivileged user (-u nobody:postfix)
 # with its milter and socketmap sockets in a directory that only that
 # user and Postfix's group can enter (0750 nobody:postfix): Postfix gets

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_footer - a real Postfix master instance with milter-explain as its
 # socketmap (smtpd_reject_footer_maps) and milter: Postfix's own 550 5.1.1
 # and 554 5.7.1 get their different guidance appended; postmap -q answers

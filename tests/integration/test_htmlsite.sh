@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_htmlsite - the help site (issue 7): `milter-explain --html` from the
 # shipped knowledge base; every code has a page in each language, every
 # internal link resolves, the HTML is balanced (htmlsite_check.py); bad

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_postfix310 - Postfix 3.10 (Debian trixie's, from the root that
 # tests/roots.sh caches) with milter-explain outside the root as its footer
 # map and milter: Postfix's 550 5.1.1, 554 5.7.1, 500 5.5.2 and 501 5.5.4

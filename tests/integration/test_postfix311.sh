@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_postfix311 - Postfix 3.11 or later (Debian sid's, from the root that
 # tests/roots.sh caches) with milter-explain outside the root: the footer
 # map and the unknown-command checks of test_postfix310, then the filter

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_provider_cli - `milter-explain -x "<reply>"` on every real reply of
 # tests/data/provider-replies.tsv, in English and French: exit 0, the
 # provider rule's entry is what -x prints, and the lines "On the wire" name

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_provider_footer - provider rules through a real Postfix: Postfix's
 # own "Helo command rejected: need fully-qualified hostname" gets the
 # shipped Postfix rule's guidance as its footer (not the registry's 5.5.2

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_sendmail - a private Sendmail 8.17 (sendmail.sh) with milter-explain
 # as its milter, wired with the INPUT_MAIL_FILTER line of
 # contrib/sendmail/milter-explain.mc.  Sendmail hands the milter the WHOLE

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_unknown - a real Postfix master instance with milter-explain as its
 # milter: unknown and unimplemented commands get the exact enriched
 # multi-line replies; a SIGUSR1 reload changes the reply, a broken reload

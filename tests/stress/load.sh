@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # load.sh - `make stress`: SESSIONS concurrent SMTP sessions through a
 # loopback Postfix with milter-explain as its milter and its reject-footer
 # socketmap, for DURATION seconds, with a config reload (SIGUSR1) every

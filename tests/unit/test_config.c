@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_config - validation of configs: every error names file and line;
  * layering by include; rules, variables and guidance overrides

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_explain - `milter-explain -x`: the status codes found in a line of
  * a bounce (explain_scan), the errors and the layout of one explained

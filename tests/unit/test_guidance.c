@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_guidance - the lines that leave the daemon are valid SMTP whatever
  * the session sends: hostile values, long text, too many lines; the

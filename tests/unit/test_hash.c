@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_hash - the string-keyed table: put, replace, get, count, walk,
  * growth well past the first size, NULL tables, keys copied

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_htmlsite - the help site generator (milter/html*.c) and the
  * help_compare setting it reads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_kb - the shipped knowledge base: every listed reply code and every
  * IANA enhanced status code has its own entry in each language, lookup

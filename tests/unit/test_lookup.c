@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_lookup - socketmap answers without sockets: footer and filter
  * rendering, NOTFOUND, budgets, replies already explained by the milter,

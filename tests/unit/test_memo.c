@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_memo - the memo of rendered guidance: a hit gives what rendering
  * gives, the two most recent renderings always stay, another config or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_netstring - the netstring codec, hostile inputs included
  * (table-driven); the requests inside the netstrings: test_smproto

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_provider - the shipped provider rules: the table of real replies
  * (tests/data/provider-replies.tsv) each matches its rule, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_replykey - socketmap keys parsed: the status of the first line,
  * the text of each line, the recipient domain, and the keys refused

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_rules - the rule index of rules.c: which reply rule wins (most
  * specific, then the first defined), patterns, disabled rules, command

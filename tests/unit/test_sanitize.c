@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_sanitize - text sanitising, value caps, folding and escaping:
  * table-driven cases, hostile inputs included (the smtpcode and template

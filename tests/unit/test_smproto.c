@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_smproto - the socketmap protocol's words: the request split
  * "NAME KEY", the map names and the answers, hostile inputs included

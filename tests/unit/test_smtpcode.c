@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_smtpcode - reply lines, bare codes and knowledge-base keys:
  * table-driven cases, malformed input included

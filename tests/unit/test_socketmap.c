@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_socketmap - the socketmap server on a loopback port: persistent
  * and pipelined lookups, hostile peers closed without harm to others,

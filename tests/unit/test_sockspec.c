@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_sockspec - socket specifications: every accepted form with the
  * address it gives, every refused one with its exact message; a unix

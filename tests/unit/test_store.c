@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_store - the config store: publish, pin, release and generation,
  * one reference per pin; a snapshot pinned before a publish stays whole

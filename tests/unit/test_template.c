@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_template - "${name}" templates: validation with the offending
  * variable named, detection, rendering; table-driven, malformed input

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * testutil - helpers shared by the unit tests: temporary config files
  * that use the shipped knowledge base of the source tree
