@@ -209,9 +209,9 @@ static void peer_name(int fd, char *out, size_t outlen)
 /* refuse - a client over the cap: close it, log at most once a minute */
 static void refuse(struct socketmap *sm, int fd, int max_clients, int64_t now)
 {
+	metrics_refused(); /* first: the peer may look as soon as it is closed */
 	close(fd);
 	sm->refused++;
-	metrics_refused();
 	if (sm->cap_logged == 0 ||
 	    now - sm->cap_logged >= CAP_LOG_EVERY * 1000) {
 		log_msg(LOG_WARNING,
