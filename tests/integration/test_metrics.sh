@@ -171,3 +171,16 @@ expect_eq "127.0.0.1:$sport" \
     "$(ss -Hltnp | grep "pid=$ME_PID," | awk '{ print $4 }')" \
     "listening sockets without metrics"
 expect_match 'metrics off' "$(cat "$ME_LOG")" "start line without metrics"
+
+# ------------------------------------------------ the Grafana dashboard
+# valid JSON, and every metric its queries name is on the page
+"$PYTHON" - "$ME_SRC/contrib/grafana/milter-explain.json" "$WORKDIR/want2" <<'EOF' ||
+import json, re, sys
+dash = json.load(open(sys.argv[1]))
+exprs = [t["expr"] for p in dash["panels"] for t in p["targets"]]
+names = {n for e in exprs for n in re.findall(r"milter_explain_\w+", e)}
+page = {l.split("{")[0].split(" ")[0] for l in open(sys.argv[2]) if l.strip()}
+missing = names - page
+assert len(dash["panels"]) >= 8 and not missing, missing
+EOF
+    fail "the dashboard names metrics the page does not have"
