@@ -120,7 +120,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 }
 
 /* on_log - libmicrohttpd's messages to our log */
-static void on_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void on_log(void *cls,
+							 const char *fmt,
+							 va_list ap)
 {
 	char line[512];
 	size_t n;
