@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # metrics_bench.sh - what counting costs the socketmap; run by `make bench`
 #
 # Two daemons with the same config (the shipped knowledge base and a reply

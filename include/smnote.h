@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * smnote - what one socketmap answer did, noted: counted in the metrics
  * and, with log_level = "verbose", one log line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * metrics - lock-free counters of what the daemon did, and their pages
  *

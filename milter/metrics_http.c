@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * metrics_http - GET /metrics over HTTP, served by GNU libmicrohttpd
  *

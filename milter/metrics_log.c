@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * metrics_log - the periodic one-line summary of the metrics in syslog
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * smnote - what one socketmap answer did: metrics, and the verbose log
  *

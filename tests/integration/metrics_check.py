@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """metrics_check - fetch the daemon's metrics page and compare it, parsed
 with the Prometheus client library's own text parser, with an exact set of
 samples.

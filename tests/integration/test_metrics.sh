@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_metrics - the metrics page of a daemon serving a real Postfix: a
 # known number of replies through each door (the milter's replies to
 # EXPN, TURN and FOO in SMTP sessions, footer and filter answers to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_metrics - the counters and their Prometheus page: labels of known
  * and unknown codes (table-driven), rule names across reloads (kept,
