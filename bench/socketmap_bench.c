@@ -8,10 +8,12 @@
  *       prints lookups per second and latency percentiles, one line:
  *       "load clients=N lookups=X rate=R p50=.. p90=.. p99=.. p999=.. max=.."
  *       (microseconds).
- *   socketmap_bench cost CONFIG N [memo]
+ *   socketmap_bench cost CONFIG N [memo|metrics-off|metrics-on]
  *       loads CONFIG and answers the key mix N times in-process, inside
  *       bench_lookups(), without or (memo) with the memo of rendered
- *       guidance the service thread keeps; run it under
+ *       guidance the service thread keeps, or (metrics-*) as the service
+ *       thread does, through the memo and smnote_answer with the metrics
+ *       off or counting; run it under
  *       valgrind --tool=callgrind --toggle-collect=bench_lookups
  *       to count the instructions of the lookups alone.
  *
@@ -21,7 +23,9 @@
 #include "buf.h"
 #include "config.h"
 #include "lookup.h"
+#include "metrics.h"
 #include "netstring.h"
+#include "smnote.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -240,17 +244,25 @@ out:
 	return rc;
 }
 
+static int noted; /* metrics-*: answer as the service thread does */
+
 /* bench_lookups - the measured part: n answers over the key mix */
 __attribute__((noinline)) size_t bench_lookups(struct memo *m,
 					       const struct config *cfg,
 					       size_t n, struct buf *out)
 {
 	size_t bytes = 0;
+	struct lookup_info info;
 
 	for (size_t i = 0; i < n; i++) {
 		const char *k = keys[i % NKEYS];
 
-		lookup_answer_memo(m, cfg, k, strlen(k), out);
+		if (noted) {
+			lookup_answer_info(m, cfg, k, strlen(k), out, &info);
+			smnote_answer(cfg, 1, "bench", &info);
+		} else {
+			lookup_answer_memo(m, cfg, k, strlen(k), out);
+		}
 		bytes += out->len;
 	}
 	return bytes;
@@ -266,9 +278,14 @@ static int run_cost(int argc, char **argv)
 	size_t n;
 	uint64_t t0, t1;
 
+	const char *mode = argc == 5 ? argv[4] : "plain";
+
 	if (argc < 4 || argc > 5 || (n = strtoul(argv[3], NULL, 10)) == 0 ||
-	    (argc == 5 && strcmp(argv[4], "memo") != 0)) {
-		fprintf(stderr, "usage: socketmap_bench cost CONFIG N [memo]\n");
+	    (argc == 5 && strcmp(mode, "memo") != 0 &&
+	     strcmp(mode, "metrics-off") != 0 &&
+	     strcmp(mode, "metrics-on") != 0)) {
+		fprintf(stderr, "usage: socketmap_bench cost CONFIG N "
+				"[memo|metrics-off|metrics-on]\n");
 		return 1;
 	}
 	if (argc == 5)
@@ -277,13 +294,24 @@ static int run_cost(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
+	noted = strcmp(mode, "metrics-off") == 0 ||
+		strcmp(mode, "metrics-on") == 0;
+	if (noted) {
+		const char *names[METRICS_RULES_MAX];
+		size_t k = 0;
+
+		for (; k < cfg->nrules && k < METRICS_RULES_MAX; k++)
+			names[k] = cfg->rules[k]->name;
+		metrics_rules(names, k);
+		metrics_enable(strcmp(mode, "metrics-on") == 0);
+	}
 	buf_init(&out);
 	bench_lookups(m, cfg, NKEYS, &out); /* warm */
 	t0 = now_ns();
 	bench_lookups(m, cfg, n, &out);
 	t1 = now_ns();
-	printf("cost rules=%zu memo=%s lookups=%zu ns_per_lookup=%.0f\n",
-	       cfg->nrules, m ? "yes" : "no", n + NKEYS,
+	printf("cost rules=%zu mode=%s lookups=%zu ns_per_lookup=%.0f\n",
+	       cfg->nrules, mode, n + NKEYS,
 	       (double)(t1 - t0) / (double)n);
 	buf_release(&out);
 	memo_free(m);

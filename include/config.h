@@ -31,6 +31,8 @@ struct rules_index; /* rules.h */
 
 enum rule_mode { MODE_APPEND, MODE_REPLACE };
 enum on_error { ON_ERROR_CONTINUE, ON_ERROR_TEMPFAIL };
+/* VERBOSE: a log line per socketmap answer too */
+enum log_level { LOG_LEVEL_NORMAL, LOG_LEVEL_VERBOSE };
 
 /* lines for one language, or for all when lang is NULL */
 struct lang_lines {
@@ -110,6 +112,11 @@ struct config {
 	enum on_error on_error;     /* stored as an int by the table */
 	int socketmap_max_clients;
 	int socketmap_idle_timeout; /* seconds */
+	char *metrics_socket;       /* NULL: no metrics page */
+	int metrics_max_clients;
+	int metrics_timeout;        /* seconds */
+	int metrics_summary_interval; /* seconds; 0: no summary in the log */
+	enum log_level log_level;   /* stored as an int by the table */
 	struct lang_lines *footer;  /* lines after every guidance */
 	size_t nfooter;
 	struct rule **rules;

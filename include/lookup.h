@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "config.h"
 #include "memo.h"
+#include "smproto.h"
 
 #include <stddef.h>
 
@@ -65,5 +66,23 @@ int lookup_explained(const struct config *cfg, const char *key, size_t len);
  */
 void lookup_answer_memo(struct memo *m, const struct config *cfg,
 			const char *req, size_t len, struct buf *out);
+
+/* what one answer was, for the metrics and the log of the service */
+struct lookup_info {
+	enum smproto_map map;
+	enum smproto_status status; /* of the answer as it went out */
+	struct smtp_status st;	    /* of the key's first line; code 0: none */
+	const char *rule;	    /* the configured rule that matched, or
+				     * NULL; cfg's */
+	const char *provider;	    /* the provider rule that matched, or
+				     * NULL; cfg's */
+	size_t lines;		    /* guidance lines of an OK answer */
+	int from_memo;		    /* they were rendered by an earlier one */
+};
+
+/* lookup_answer_info - lookup_answer_memo, and what it did into info */
+void lookup_answer_info(struct memo *m, const struct config *cfg,
+			const char *req, size_t len, struct buf *out,
+			struct lookup_info *info);
 
 #endif

@@ -13,6 +13,7 @@
 #include "callbacks.h"
 #include "guidance.h"
 #include "log.h"
+#include "metrics.h"
 #include "rules.h"
 #include "sanitize.h"
 #include "store.h"
@@ -242,6 +243,7 @@ static sfsistat mlfi_unknown(SMFICTX *ctx, const char *cmd)
 		rc = fail_action(c);
 	} else {
 		log_reply(c, name, r, lines.n);
+		metrics_reply(METRICS_MILTER, &r->reply, r->name);
 		rc = r->reply.code >= 500 ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 	}
 	strlist_release(&lines);

@@ -58,6 +58,17 @@ const struct config_def config_settings[] = {
 	 F(socketmap_max_clients), NULL, NULL},
 	{"socketmap.idle_timeout", CFG_INT, SET, "600", 1, 86400,
 	 F(socketmap_idle_timeout), NULL, NULL},
+	{"metrics_socket", CFG_STRING, SET, NULL, 0, 0, F(metrics_socket),
+	 NULL, NULL},
+	{"metrics", CFG_GROUP, SET, NULL, 0, 0, NOF, NULL, NULL},
+	{"metrics.max_clients", CFG_INT, SET, "16", 1, 1024,
+	 F(metrics_max_clients), NULL, NULL},
+	{"metrics.timeout", CFG_INT, SET, "10", 1, 3600, F(metrics_timeout),
+	 NULL, NULL},
+	{"metrics.summary_interval", CFG_INT, SET, "0", 0, 86400,
+	 F(metrics_summary_interval), NULL, NULL},
+	{"log_level", CFG_WORD, SET, "normal", 0, 0, F(log_level),
+	 "normal|verbose", NULL},
 	{"languages", CFG_LANGS, SET, "en", 0, 0, F(languages), NULL, NULL},
 	{"language_rules", CFG_SPECIAL, SET, NULL, 0, 0, NOF, NULL,
 	 config_parse_lang_rules},
@@ -73,6 +84,7 @@ const size_t config_nsettings =
 
 /* CFG_WORD fields are stored through an int */
 _Static_assert(sizeof(enum on_error) == sizeof(int), "on_error is an int");
+_Static_assert(sizeof(enum log_level) == sizeof(int), "log_level is an int");
 
 /* field - the field of d in cfg */
 static void *field(struct config *cfg, const struct config_def *d)

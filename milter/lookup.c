@@ -2,11 +2,11 @@
 /*
  * lookup - the answers of the socketmap service, without the sockets
  *
- * Exports: lookup_answer, lookup_answer_memo, lookup_footer,
- * lookup_filter, lookup_explained. A key is parsed once (replykey.c) and
- * its reply rule and provider rule matched once (rules.c, provider.c);
- * the guidance request then carries them as matched, so that guidance.c
- * never matches again.
+ * Exports: lookup_answer, lookup_answer_memo, lookup_answer_info,
+ * lookup_footer, lookup_filter, lookup_explained. A key is parsed once
+ * (replykey.c) and its reply rule and provider rule matched once
+ * (rules.c, provider.c); the guidance request then carries them as
+ * matched, so that guidance.c never matches again.
  * Everything that goes back to Postfix is made by guidance.c (sanitised,
  * folded, budgeted), copied from the key with control bytes replaced, or
  * is one of smproto.c's answers. Never fails.
@@ -151,22 +151,54 @@ int lookup_explained(const struct config *cfg, const char *key, size_t len)
 	       explained(NULL, cfg, &kd);
 }
 
+/* noted - what a prepared key and its guidance e (NULL: none) were */
+static void noted(struct lookup_info *info, const struct keyed *kd,
+		  const struct memo_entry *e, unsigned long hits_before,
+		  const struct memo *m)
+{
+	unsigned long hits, misses;
+
+	info->st = kd->k.st;
+	info->rule = kd->rule ? kd->rule->name : NULL;
+	info->provider = kd->prov ? kd->prov->id : NULL;
+	if (e) {
+		memo_stats(m, &hits, &misses);
+		info->lines = e->lines.n;
+		info->from_memo = m != NULL && hits > hits_before;
+	}
+}
+
+/* memo_hits - the memo's hits so far */
+static unsigned long memo_hits(const struct memo *m)
+{
+	unsigned long hits, misses;
+
+	memo_stats(m, &hits, &misses);
+	return hits;
+}
+
 /* footer_memo - lookup_footer through a memo (NULL: none) */
 static int footer_memo(struct memo *m, const struct config *cfg,
-		       const char *key, size_t len, struct buf *out)
+		       const char *key, size_t len, struct buf *out,
+		       struct lookup_info *info)
 {
 	struct keyed kd;
 	struct guidance_req req;
 	struct memo_entry tmp = {0};
 	const struct memo_entry *e;
+	unsigned long hits;
 	int rc = -1;
 
 	buf_reset(out);
-	if (key_prepare(cfg, key, len, &kd) < 0 ||
-	    (int)kd.k.n >= cfg->max_lines || explained(m, cfg, &kd))
+	if (key_prepare(cfg, key, len, &kd) < 0)
+		goto out;
+	noted(info, &kd, NULL, 0, m);
+	if ((int)kd.k.n >= cfg->max_lines || explained(m, cfg, &kd))
 		goto out;
 	base_req(cfg, &kd, &req, TARGET_FOOTER);
+	hits = memo_hits(m);
 	e = memo_render(m, cfg, &req, &tmp);
+	noted(info, &kd, e, hits, m);
 	if (e->lines.n == 0)
 		goto out;
 	buf_addn(out, e->footer.s, e->footer.len);
@@ -180,7 +212,9 @@ out:
 int lookup_footer(const struct config *cfg, const char *key, size_t len,
 		  struct buf *out)
 {
-	return footer_memo(NULL, cfg, key, len, out);
+	struct lookup_info info;
+
+	return footer_memo(NULL, cfg, key, len, out, &info);
 }
 
 /* add_line - one line of a replacement reply, control bytes made '?' */
@@ -201,7 +235,8 @@ static void add_line(struct buf *out, int code, const char *enh, int last,
 
 /* filter_memo - lookup_filter through a memo (NULL: none) */
 static int filter_memo(struct memo *m, const struct config *cfg,
-		       const char *key, size_t len, struct buf *out)
+		       const char *key, size_t len, struct buf *out,
+		       struct lookup_info *info)
 {
 	struct keyed kd;
 	const struct replykey *r = &kd.k;
@@ -210,17 +245,23 @@ static int filter_memo(struct memo *m, const struct config *cfg,
 	const struct memo_entry *e;
 	char enh[16] = "";
 	size_t keep, total;
+	unsigned long hits;
 	int rc = -1;
 
 	buf_reset(out);
-	if (key_prepare(cfg, key, len, &kd) < 0 || explained(m, cfg, &kd))
+	if (key_prepare(cfg, key, len, &kd) < 0)
+		goto out;
+	noted(info, &kd, NULL, 0, m);
+	if (explained(m, cfg, &kd))
 		goto out;
 	keep = kd.rule && kd.rule->mode == MODE_REPLACE ? 0 : r->n;
 	if ((int)keep >= cfg->max_lines)
 		goto out;
 	base_req(cfg, &kd, &req, TARGET_PLAIN);
 	req.max_lines = cfg->max_lines - (int)keep;
+	hits = memo_hits(m);
 	e = memo_render(m, cfg, &req, &tmp);
+	noted(info, &kd, e, hits, m);
 	if (e->lines.n == 0)
 		goto out;
 	if (r->st.cls)
@@ -242,12 +283,15 @@ out:
 int lookup_filter(const struct config *cfg, const char *key, size_t len,
 		  struct buf *out)
 {
-	return filter_memo(NULL, cfg, key, len, out);
+	struct lookup_info info;
+
+	return filter_memo(NULL, cfg, key, len, out, &info);
 }
 
-/* lookup_answer_memo - see lookup.h */
-void lookup_answer_memo(struct memo *m, const struct config *cfg,
-			const char *req, size_t len, struct buf *out)
+/* lookup_answer_info - see lookup.h */
+void lookup_answer_info(struct memo *m, const struct config *cfg,
+			const char *req, size_t len, struct buf *out,
+			struct lookup_info *info)
 {
 	static const char no_config[] = "no configuration loaded";
 	static const char no_map[] = "unknown map";
@@ -257,22 +301,27 @@ void lookup_answer_memo(struct memo *m, const struct config *cfg,
 	struct buf data;
 	int rc = -1;
 
+	memset(info, 0, sizeof(*info));
+	info->map = SMPROTO_MAP_UNKNOWN;
+	info->status = SMPROTO_PERM;
 	buf_init(&data);
 	if (smproto_split_request(req, len, &name, &namelen, &key, &keylen,
 				  err, sizeof(err)) < 0) {
 		smproto_answer(out, SMPROTO_PERM, err, strlen(err));
 		goto out;
 	}
+	info->map = smproto_map(name, namelen);
 	if (cfg == NULL) {
 		smproto_answer(out, SMPROTO_TEMP, no_config, strlen(no_config));
+		info->status = SMPROTO_TEMP;
 		goto out;
 	}
-	switch (smproto_map(name, namelen)) {
+	switch (info->map) {
 	case SMPROTO_MAP_FOOTER:
-		rc = footer_memo(m, cfg, key, keylen, &data);
+		rc = footer_memo(m, cfg, key, keylen, &data, info);
 		break;
 	case SMPROTO_MAP_FILTER:
-		rc = filter_memo(m, cfg, key, keylen, &data);
+		rc = filter_memo(m, cfg, key, keylen, &data, info);
 		break;
 	case SMPROTO_MAP_UNKNOWN:
 		smproto_answer(out, SMPROTO_PERM, no_map, strlen(no_map));
@@ -280,8 +329,23 @@ void lookup_answer_memo(struct memo *m, const struct config *cfg,
 	}
 	smproto_answer(out, rc == 0 ? SMPROTO_OK : SMPROTO_NOTFOUND, data.s,
 		       data.len);
+	/* an answer too long for a netstring went out as NOTFOUND */
+	info->status = rc == 0 && out->len >= 3 && memcmp(out->s, "OK ", 3) == 0
+			   ? SMPROTO_OK
+			   : SMPROTO_NOTFOUND;
+	if (info->status != SMPROTO_OK)
+		info->lines = 0;
 out:
 	buf_release(&data);
+}
+
+/* lookup_answer_memo - see lookup.h */
+void lookup_answer_memo(struct memo *m, const struct config *cfg,
+			const char *req, size_t len, struct buf *out)
+{
+	struct lookup_info info;
+
+	lookup_answer_info(m, cfg, req, len, out, &info);
 }
 
 /* lookup_answer - see lookup.h */

@@ -14,6 +14,9 @@
 #include "callbacks.h"
 #include "config.h"
 #include "log.h"
+#include "metrics.h"
+#include "metrics_http.h"
+#include "metrics_log.h"
 #include "oneshot.h"
 #include "socketmap.h"
 #include "sockspec.h"
@@ -42,6 +45,7 @@ struct options {
 	const char *config;
 	const char *milter;
 	const char *socketmap;
+	const char *metrics; /* -M */
 	const char *explain;
 	const char *html; /* --html DIR */
 	const char *langs;
@@ -61,6 +65,9 @@ struct daemon {
 	uid_t uid;
 	gid_t gid;
 	struct socketmap *sm;
+	const char *metrics_spec; /* NULL: no metrics page */
+	struct metrics_http *mh;
+	int metrics_max_clients, metrics_timeout, summary_interval;
 	sigset_t set; /* the signals taken by sigwait */
 };
 
@@ -71,13 +78,14 @@ static struct options opts;
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: milter-explain [-f] [-c FILE] [-p SPEC] [-m SPEC] [-u USER[:GROUP]] [-P FILE]\n"
+		"usage: milter-explain [-f] [-c FILE] [-p SPEC] [-m SPEC] [-M SPEC] [-u USER[:GROUP]] [-P FILE]\n"
 		"       milter-explain -t [-c FILE]\n"
 		"       milter-explain -x REPLY|- [-L LANG[,LANG]] [-c FILE]\n"
 		"       milter-explain --html DIR [-c FILE]\n"
 		"  -c, --config FILE     config file (default %s)\n"
 		"  -p, --milter SPEC     milter socket: unix:/path, inet:PORT@HOST, inet6:PORT@HOST\n"
 		"  -m, --socketmap SPEC  Postfix socketmap socket, same syntax\n"
+		"  -M, --metrics SPEC    serve GET /metrics on inet:PORT@HOST (HOST: loopback by default)\n"
 		"  -f, --foreground      stay in the foreground, log to stderr too\n"
 		"  -t, --test            check the config and exit (0 valid, 1 not)\n"
 		"  -x, --explain REPLY   explain a reply line or code (\"-\": read a bounce on stdin)\n"
@@ -101,6 +109,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	    {"config", required_argument, NULL, 'c'},
 	    {"milter", required_argument, NULL, 'p'},
 	    {"socketmap", required_argument, NULL, 'm'},
+	    {"metrics", required_argument, NULL, 'M'},
 	    {"foreground", no_argument, NULL, 'f'},
 	    {"test", no_argument, NULL, 't'},
 	    {"explain", required_argument, NULL, 'x'},
@@ -116,12 +125,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int ch;
 
 	o->config = config_default_file();
-	while ((ch = getopt_long(argc, argv, "c:p:m:ftx:L:u:P:Vh", longopts,
+	while ((ch = getopt_long(argc, argv, "c:p:m:M:ftx:L:u:P:Vh", longopts,
 				 NULL)) != -1) {
 		switch (ch) {
 		case 'c': o->config = optarg; break;
 		case 'p': o->milter = optarg; break;
 		case 'm': o->socketmap = optarg; break;
+		case 'M': o->metrics = optarg; break;
 		case 'f': o->foreground = 1; break;
 		case 't': o->test = 1; break;
 		case 'x': o->explain = optarg; break;
@@ -147,7 +157,23 @@ static int parse_options(int argc, char **argv, struct options *o)
 		fprintf(stderr, "milter-explain: -m: %s\n", err);
 		return EX_USAGE;
 	}
+	if (o->metrics && metrics_http_spec(o->metrics, &ss, err, sizeof(err)) < 0) {
+		fprintf(stderr, "milter-explain: -M: %s\n", err);
+		return EX_USAGE;
+	}
 	return -1;
+}
+
+/* publish - cfg becomes current; the metrics learn its rule names */
+static void publish(struct config *cfg)
+{
+	const char *names[METRICS_RULES_MAX];
+	size_t n = 0;
+
+	for (size_t i = 0; i < cfg->nrules && n < METRICS_RULES_MAX; i++)
+		names[n++] = cfg->rules[i]->name;
+	store_publish(cfg); /* only this thread publishes: cfg stays alive */
+	metrics_rules(names, n);
 }
 
 /* reload_main - sigwait for SIGUSR1; build, validate, publish */
@@ -169,9 +195,11 @@ static void *reload_main(void *arg)
 		if (cfg == NULL) {
 			log_msg(LOG_ERR, "reload refused, the running configuration "
 				"stays: %s", err);
+			metrics_reload(0);
 			continue;
 		}
-		store_publish(cfg);
+		publish(cfg);
+		metrics_reload(1);
 		log_msg(LOG_INFO, "configuration reloaded from %s (generation %lu)",
 			opts.config, store_generation());
 	}
@@ -282,12 +310,19 @@ static int run_oneshot(struct config *cfg)
  */
 static int daemon_plan(struct config *cfg, struct daemon *d)
 {
+	struct sockspec ms;
 	char err[512];
 
 	d->milter_spec = opts.milter ? opts.milter : cfg->milter_socket;
 	d->map_spec = opts.socketmap ? opts.socketmap : cfg->socketmap_socket;
 	d->pid_file = opts.pid_file ? opts.pid_file : cfg->pid_file;
 	d->user = opts.user ? opts.user : cfg->user;
+	d->metrics_spec = opts.metrics ? opts.metrics : cfg->metrics_socket;
+	d->metrics_max_clients = cfg->metrics_max_clients;
+	d->metrics_timeout = cfg->metrics_timeout;
+	d->summary_interval = cfg->metrics_summary_interval;
+	if (d->metrics_spec && !*d->metrics_spec)
+		d->metrics_spec = NULL;
 	if (d->milter_spec && !*d->milter_spec)
 		d->milter_spec = NULL;
 	if (d->map_spec && !*d->map_spec)
@@ -301,6 +336,12 @@ static int daemon_plan(struct config *cfg, struct daemon *d)
 	if (d->milter_spec &&
 	    sockspec_parse(d->milter_spec, &d->ss, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: milter_socket: %s\n", opts.config, err);
+		config_free(cfg);
+		return EX_CONFIG;
+	}
+	if (d->metrics_spec &&
+	    metrics_http_spec(d->metrics_spec, &ms, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: metrics_socket: %s\n", opts.config, err);
 		config_free(cfg);
 		return EX_CONFIG;
 	}
@@ -352,6 +393,12 @@ static int open_sockets(struct daemon *d)
 		if (d->user)
 			chown_socket(d->map_spec, d->uid, d->gid);
 	}
+	if (d->metrics_spec &&
+	    (d->mh = metrics_http_open(d->metrics_spec, err, sizeof(err))) ==
+		NULL) {
+		log_msg(LOG_ERR, "metrics: %s", err);
+		return EX_UNAVAILABLE;
+	}
 	return 0;
 }
 
@@ -386,9 +433,20 @@ static int serve(struct daemon *d)
 		log_msg(LOG_ERR, "socketmap: %s", err);
 		return EX_OSERR;
 	}
-	log_msg(LOG_INFO, "started %s: milter %s, socketmap %s, config %s",
+	metrics_enable(d->mh != NULL || d->summary_interval > 0);
+	if ((d->mh && metrics_http_start(d->mh, d->metrics_max_clients,
+					 d->metrics_timeout, err,
+					 sizeof(err)) < 0) ||
+	    (d->summary_interval > 0 &&
+	     metrics_log_start(d->summary_interval, err, sizeof(err)) < 0)) {
+		log_msg(LOG_ERR, "metrics: %s", err);
+		return EX_OSERR;
+	}
+	log_msg(LOG_INFO,
+		"started %s: milter %s, socketmap %s, metrics %s, config %s",
 		PACKAGE_VERSION, d->milter_spec ? d->milter_spec : "off",
-		d->map_spec ? d->map_spec : "off", opts.config);
+		d->map_spec ? d->map_spec : "off",
+		d->metrics_spec ? d->metrics_spec : "off", opts.config);
 	if (d->milter_spec) {
 		if (smfi_main() != MI_SUCCESS)
 			rc = EX_SOFTWARE;
@@ -421,7 +479,7 @@ int main(int argc, char **argv)
 	memset(&d, 0, sizeof(d));
 	if ((rc = daemon_plan(cfg, &d)) >= 0)
 		return rc;
-	store_publish(cfg);
+	publish(cfg);
 
 	/* every thread inherits this mask; the signals are taken by sigwait */
 	sigemptyset(&d.set);
@@ -434,6 +492,8 @@ int main(int argc, char **argv)
 
 	if ((rc = open_sockets(&d)) == 0 && (rc = become_daemon(&d)) == 0)
 		rc = serve(&d);
+	metrics_log_stop();
+	metrics_http_stop(d.mh);
 	socketmap_stop(d.sm);
 	if (d.pid_file && rc != EX_CANTCREAT)
 		unlink(d.pid_file);

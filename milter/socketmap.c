@@ -35,7 +35,9 @@
 #include "socketmap.h"
 #include "log.h"
 #include "lookup.h"
+#include "metrics.h"
 #include "netstring.h"
+#include "smnote.h"
 #include "sockspec.h"
 #include "store.h"
 
@@ -207,6 +209,7 @@ static void peer_name(int fd, char *out, size_t outlen)
 /* refuse - a client over the cap: close it, log at most once a minute */
 static void refuse(struct socketmap *sm, int fd, int max_clients, int64_t now)
 {
+	metrics_refused(); /* first: the peer may look as soon as it is closed */
 	close(fd);
 	sm->refused++;
 	if (sm->cap_logged == 0 ||
@@ -286,6 +289,7 @@ static int answer_all(struct socketmap *sm, struct sm_conn *c, int64_t now)
 	size_t off = 0;
 	struct buf ans;
 	char err[128];
+	struct lookup_info info;
 	int rc = 0;
 
 	buf_init(&ans);
@@ -315,7 +319,8 @@ static int answer_all(struct socketmap *sm, struct sm_conn *c, int64_t now)
 			sm->memo_cfg = cfg;
 			cfg = store_pin(); /* the lookup's own reference */
 		}
-		lookup_answer_memo(sm->memo, cfg, req, reqlen, &ans);
+		lookup_answer_info(sm->memo, cfg, req, reqlen, &ans, &info);
+		smnote_answer(cfg, c->id, c->peer, &info);
 		store_release(cfg);
 		netstring_encode(&c->out, ans.s, ans.len);
 		sm->lookups++;

@@ -17,8 +17,8 @@ set -eu
 
 PKGS="build-essential autoconf automake libtool pkg-config make gcc clang
 libmilter-dev libconfig-dev libcmocka-dev postfix python3 m4 libwrap0
-chromium procps iproute2 debootstrap
-man-db groff dpkg-dev debhelper fakeroot lintian"
+chromium procps iproute2 debootstrap libmicrohttpd-dev
+man-db groff dpkg-dev debhelper fakeroot lintian python3-prometheus-client"
 SENDMAIL_DEBS="sendmail-bin sendmail-cf"
 DEBS=${MILTER_EXPLAIN_SENDMAIL_DEBS:-/var/cache/milter-explain-tests/sendmail/debs}
 
