@@ -45,14 +45,20 @@ for a in rule_keys:config_rule.c langrule_keys:config_lang.c entry_keys:kb.c lan
 	[ -n "$got" ] || hard_error "no ${a%%:*}[] in milter/${a#*:}"
 	names="$names $got"
 done
-# para NAME - the rendered-source paragraph of setting NAME (up to the next .TP)
+# para NAME - the rendered-source paragraph of setting NAME (up to the next
+# .TP); for GROUP.MEMBER, the member's paragraph inside the group's
 para() {
-	awk -v n="$1" 'prev == ".TP" && $0 == ".B " n { on = 1 } on && $0 == ".TP" && seen { exit }
+	local g="" m="$1"
+	case $1 in *.*) g=${1%%.*} m=${1#*.} ;; esac
+	awk -v g="$g" -v n="$m" 'g == "" { ingroup = 1 }
+		!ingroup && prev == ".TP" && $0 == ".B " g { ingroup = 1 }
+		ingroup && prev == ".TP" && $0 == ".B " n { on = 1 }
+		on && $0 == ".TP" && seen { exit }
 		on { seen = 1; print } { prev = $0 }' "$page5" | tr '\n' ' '
 }
 bad=""
 while IFS=$'\t' read -r name type def min max; do
-	p=$(para "${name##*.}")
+	p=$(para "$name")
 	case $def in
 	-) ;;
 	# a path default depends on --prefix; the page names Debian's /usr
