@@ -78,7 +78,8 @@ exim_new() {
     chown nobody: "$dir/Maildir"
     sed 's/^Debian-exim:.*//' /etc/passwd >"$dir/passwd"
     echo 'Debian-exim:x:65534:65534:Exim:/nonexistent:/usr/sbin/nologin' >>"$dir/passwd"
-    cp /etc/group "$dir/group"
+    sed "s/^Debian-exim:.*//" /etc/group >"$dir/group"
+    echo "Debian-exim:x:65534:" >>"$dir/group"
     cat >"$dir/exim-wrap" <<EOF
 #!/bin/sh
 LD_PRELOAD=$EXIM_NSS_WRAPPER NSS_WRAPPER_PASSWD=$dir/passwd NSS_WRAPPER_GROUP=$dir/group
