@@ -34,6 +34,10 @@
 #   at a width: a 300-character line stays one line.
 # - After a 4xx that timed out it appends ": retry timeout exceeded" to
 #   the last line of the reply.
+# - It keeps only about 1000 bytes of a reply: the address's error text,
+#   "SMTP error from remote mail server after RCPT TO:<addr>: " and the
+#   reply's lines joined with newlines, stops after ~1020 bytes, in the
+#   middle of a line, without a mark (test_bounce.sh shows it).
 
 : "${EXIM_DEBS_DIR:=/var/cache/milter-explain-tests/exim/debs}"
 : "${EXIM_CACHEDIR:=/var/cache/milter-explain-tests/exim}"

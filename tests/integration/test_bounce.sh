@@ -10,8 +10,8 @@
 # reply code after the first guidance line follows the end of a sentence.
 # Then the longest reply the config allows (two languages, a footer, the
 # help link, max_lines = 32) arrives whole, last line included; and with
-# the byte budget raised past Postfix's 2048-byte reply limit the Postfix
-# bounce loses the end of the reply (help link first) while Exim keeps it.
+# the byte budget raised, Exim's bounce loses the end of a reply over ~1000
+# bytes and Postfix's the end of one over 2048 (help link first).
 srcdir=${srcdir:-$(dirname "$0")}
 . "$srcdir/tests/integration/lib.sh" 2>/dev/null || . "$(dirname "$0")/lib.sh"
 . "$PFX_LIBDIR/daemon.sh"
@@ -64,14 +64,15 @@ bounce_of() {
 # round NAME [bounce_check options]: send every refusal through both
 # MTAs, check each bounce, keep them in $WORKDIR/NAME
 round() {
-    local name=$1 r f pmd=$(relay_maildir "$rl") rc=0
+    local name=$1 r f n pmd=$(relay_maildir "$rl") rc=0
     shift
     for r in $RCPTS; do
         relay_send "$rl" "$r" "$name $r"
         exim_send "$ex" "$r" "$name $r"
     done
-    relay_wait_mail "$rl" 4 >/dev/null || fail "$name: Postfix bounces missing"
-    exim_wait_mail "$ex" 4 >/dev/null || fail "$name: Exim bounces missing"
+    n=$(echo $RCPTS | wc -w)
+    relay_wait_mail "$rl" "$n" >/dev/null || fail "$name: Postfix bounces missing"
+    exim_wait_mail "$ex" "$n" >/dev/null || fail "$name: Exim bounces missing"
     mkdir -p "$WORKDIR/$name"
     for r in $RCPTS; do
         guidance_of "$r" "$WORKDIR/$name/$r.guidance"
@@ -109,10 +110,28 @@ grep -Eiq 'relay|provider' "$g/spam@test.example.guidance" &&
 expect_match 'own provider' "$(cat "$g/x@elsewhere.example.guidance")" "relay-denied guidance"
 
 # ------------------------------------------------ the longest reply
-me_config "$WORKDIR/me.conf" 'languages = ["en", "fr"];
+# A footer long enough that the byte budget binds: some sentences of
+# the second language and the footer are dropped, whole.
+LONG='languages = ["en", "fr"];
 max_lines = 32;
 help_url = "https://help.example.org/smtp";
-footer = ["Questions about this refusal? Write to the postmaster of test.example with the whole bounce."];'
+footer = [
+  "Questions about this refusal? Write to the postmaster of test.example, and quote the whole bounce with its headers so that we can find it in our logs.",
+  "Our mail servers refuse messages from addresses that are listed on public blocklists, and messages that our filters rate as spam with high confidence.",
+  "Mail to the people of test.example can also be sent through the contact form on our website, which is read by the same team every working day.",
+  "If you believe that this refusal is a mistake, forward this bounce to your own mail administrator first: most causes are on the sending side.",
+  "Our help pages explain every reply code in plain words, in English and in French, with what the sender and the administrator can do about it.",
+  "Messages that are refused here are not stored anywhere: nobody at test.example has read your message, and nothing of it was kept after the refusal.",
+  "Automatic replies, newsletters and mailing lists are welcome as long as the recipient asked for them and every message shows how to unsubscribe.",
+  "Large attachments are better shared as a link to a file storage service: our servers accept messages of up to twenty megabytes, headers included.",
+  "This footer is long on purpose: it lets the test show that a reply stays within its byte budget and reaches the sender whole, with its last line."
+];
+guidance = ( { code = "5.7.1"; lang = "en"; append = [
+  "At test.example, policy refusals come from the blocklists named in the reply and from our content filter, before any mailbox is checked.",
+  "A refusal by a blocklist names the list: look the sending address up on that list, and ask whoever runs your mail server to have it removed.",
+  "A refusal by the content filter says so after the code: send the message again without attachments, link shorteners or pictures pasted in."
+]; } );'
+me_config "$WORKDIR/me.conf" "$LONG"
 me_reload
 round longest || fail "the longest reply did not arrive whole"
 for r in $RCPTS; do
@@ -124,20 +143,27 @@ done
 note "$(cat "$WORKDIR/longest/spam@test.example.postfix")"
 note "$(cat "$WORKDIR/longest/spam@test.example.exim")"
 
-# ------------------------------------------------ Postfix's 2048 bytes
-# The same with the budget raised: the spam refusal's reply is now longer
-# than Postfix's client keeps; its bounce loses the end, help link first,
-# without a mark, while Exim still shows the whole reply.
-me_config "$WORKDIR/me.conf" 'languages = ["en", "fr"];
-max_lines = 32;
-max_reply_bytes = 4000;
-help_url = "https://help.example.org/smtp";
-footer = ["Questions about this refusal? Write to the postmaster of test.example with the whole bounce."];'
-me_reload
+# ------------------------------------------------ what the budget avoids
+# The same with the budget raised: over ~1000 bytes Exim's bounce loses
+# the end of the reply (help link first), without a mark, while Postfix
+# still has it all; over 2048 bytes Postfix's loses it too.
 RCPTS=spam@test.example
-round unbudgeted && fail "a reply over 2048 bytes arrived whole through Postfix"
-grep -q 'https://help.example.org/smtp/en/' "$WORKDIR/unbudgeted/spam@test.example.postfix" &&
+me_config "$WORKDIR/me.conf" "$LONG
+max_reply_bytes = 1900;"
+me_reload
+round over-exim && fail "a reply over 1000 bytes arrived whole through Exim"
+grep -q 'https://help.example.org/smtp/en/' "$WORKDIR/over-exim/spam@test.example.exim" &&
+    fail "Exim kept the end of a reply over 1000 bytes"
+grep -q 'https://help.example.org/smtp/en/' "$WORKDIR/over-exim/spam@test.example.postfix" ||
+    fail "Postfix lost the end of a reply under 2048 bytes"
+me_config "$WORKDIR/me.conf" "$LONG
+max_reply_bytes = 4000;"
+me_reload
+round over-postfix && fail "a reply over 2048 bytes arrived whole through Postfix"
+grep -q 'https://help.example.org/smtp/en/' "$WORKDIR/over-postfix/spam@test.example.postfix" &&
     fail "Postfix kept the end of a reply over 2048 bytes"
-grep -q 'https://help.example.org/smtp/en/' "$WORKDIR/unbudgeted/spam@test.example.exim" ||
-    fail "Exim lost the end of a long reply"
+# the budget of the longest round did bind: it sent fewer sentences
+[ "$(wc -l <"$WORKDIR/longest/spam@test.example.guidance")" -lt \
+    "$(wc -l <"$WORKDIR/over-postfix/spam@test.example.guidance")" ] ||
+    fail "the byte budget dropped nothing: the test shows nothing"
 exit 0
