@@ -219,7 +219,7 @@ static void test_reply_budget(void **state)
 		req.used_bytes = 10 + strlen(first) + 2;
 		strlist_init(&lines);
 		guidance_build(c, &req, &lines);
-		assert_true(lines.n >= 2);
+		assert_true(lines.n >= 1);
 		/* the help link is kept and last; the budget holds */
 		assert_string_equal(lines.v[lines.n - 1],
 				    "https://help.example.org/smtp/en/5.7.1.html");
