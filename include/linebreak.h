@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * linebreak - guidance text into reply lines: one sentence per line
  *

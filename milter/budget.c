@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * budget - whole sentences into a reply's line and byte budgets
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """bounce_check.py - read a bounce as its sender does and check the reply.
 
 Usage: bounce_check.py --mta postfix|exim --rcpt ADDR --first LINE

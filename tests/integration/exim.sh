@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: BSD-2-Clause
 # exim.sh - Exim 4 as a throw-away sending MTA for bounce tests, unpacked
 # beside Postfix. Source it after lib.sh.
 #

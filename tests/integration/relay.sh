@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: BSD-2-Clause
 # relay.sh - bounces as a sender reads them: two throw-away Postfix
 # instances on loopback, a sending relay and a receiving MX.
 #

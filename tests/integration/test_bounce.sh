@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_bounce - guidance as the sender reads it in the bounce, from two
 # real sending MTAs: a Postfix relay (tests/integration/relay.sh) and Exim
 # 4.96 (exim.sh), both sending to a Postfix MX with milter-explain's footer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_linebreak - the line breaker and the reply budget: sentences,
  * clause breaks, no punctuation, a 600-character word, URLs,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_wording - guidance that fits its reply: the fallback chain of
  * kb_find (5.7.708 -> X.7.0), wording by class (a 4xx starts with the
