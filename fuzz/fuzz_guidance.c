@@ -13,14 +13,16 @@
  * mlfi_unknown does, and the guidance of the reply for each target.
  * Properties: at most max_lines (<= 32) lines; each line printable
  * US-ASCII (valid UTF-8 without controls where the session allows it)
- * and at most line_width bytes (the help link excepted: it is never
- * folded); after guidance_milter_line every '%' is doubled; a footer
+ * and at most line_width bytes (the help link, or a URL or placeholder
+ * wider than the line, excepted: such a word has a line to itself, at
+ * most LINEBREAK_HARD bytes); after guidance_milter_line every '%' is doubled; a footer
  * template holds only "$$", "\n" separators and Postfix's own ${names}.
  */
 #include "config.h"
 #include "fuzz.h"
 #include "fuzz_configs.h"
 #include "guidance.h"
+#include "linebreak.h"
 #include "rules.h"
 #include "sanitize.h"
 
@@ -144,8 +146,10 @@ static void check_lines(const struct config *cfg, const struct strlist *l,
 		int link = urllen && strncmp(l->v[i], cfg->help_url, urllen) == 0 &&
 			   l->v[i][urllen] == '/';
 
-		FUZZ_CHECK(link ? len <= REPLY_LINE_OCTETS - 32
-				: len <= (size_t)cfg->line_width);
+		/* a URL or placeholder wider than the line has one to itself */
+		FUZZ_CHECK(len <= LINEBREAK_HARD);
+		FUZZ_CHECK(link || len <= (size_t)cfg->line_width ||
+			   strchr(l->v[i], ' ') == NULL);
 		for (size_t k = 0; k < len;) {
 			size_t n = p[k] == (unsigned char)SAN_MARK && footer
 					   ? 1 : utf8_printable(p + k);

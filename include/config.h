@@ -26,6 +26,22 @@
 #define CONFIG_LINE_MAX 400  /* bytes of one configured template line */
 #define REPLY_LINES_MAX 32   /* lines of one SMTP reply */
 #define REPLY_LINE_OCTETS 512 /* octets of one reply line, CRLF included */
+/*
+ * The longest line of guidance text: 150 holds every sentence of the
+ * shipped base, so that a client that joins the lines (Postfix) puts the
+ * codes between sentences and one that keeps them (Exim) shows whole ones.
+ */
+#define LINE_WIDTH_DEFAULT 150
+/*
+ * Octets of a whole reply, every line with its codes and CRLF. Measured
+ * (tests/integration/test_bounce.sh): Exim 4.96 keeps about 1000 bytes of
+ * a reply in its bounce (the error text of an address, "SMTP error from
+ * remote mail server after RCPT TO:<addr>: " included), Postfix's client
+ * 2048 (line_length_limit); both drop the rest without a mark.
+ */
+#define REPLY_BYTES_DEFAULT 900
+#define REPLY_BYTES_MIN 512
+#define REPLY_BYTES_MAX 65536
 
 struct rules_index; /* rules.h */
 
@@ -108,6 +124,7 @@ struct config {
 	size_t nvars;
 	int line_width;           /* text bytes per wire line */
 	int max_lines;            /* lines per reply, 2..32 */
+	int max_reply_bytes;      /* octets per reply, codes and CRLFs included */
 	int utf8;                 /* keep UTF-8 where the session allows it */
 	enum on_error on_error;     /* stored as an int by the table */
 	int socketmap_max_clients;

@@ -2,8 +2,9 @@
 /*
  * guidance - the lines of guidance for one reply, ready for the wire
  *
- * Exports: guidance_build (rule or knowledge base -> sanitised, folded
- * lines within the line budget), guidance_line (one template line),
+ * Exports: guidance_build (rule or knowledge base -> sanitised lines, one
+ * sentence per line, whole sentences within the reply's line and byte
+ * budgets; guidance_render and guidance_fit are its two halves), guidance_line (one template line),
  * guidance_command_reply (the whole reply to an unknown SMTP command, as
  * the milter sends it) and the encoders for each way out:
  * guidance_milter_line (libmilter: '%' doubled), guidance_footer (Postfix
@@ -46,7 +47,12 @@ struct guidance_req {
 	int utf8;                     /* the session may carry UTF-8 */
 	enum guidance_target target;
 	int max_lines;                /* lines this reply may add */
+	size_t used_bytes;            /* octets of the reply's own lines,
+				       * codes and CRLFs included: the
+				       * guidance gets max_reply_bytes less */
 };
+
+struct budget;
 
 /* the session an unknown command arrives in */
 struct guidance_session {
@@ -67,6 +73,26 @@ struct guidance_session {
 const struct rule *guidance_build(const struct config *cfg,
 				  const struct guidance_req *req,
 				  struct strlist *out);
+
+/*
+ * guidance_render - the candidate sentences of the guidance (as
+ * guidance_build, before any budget) into b, each with its priority
+ * (budget.h). Returns the rule (may be NULL).
+ */
+const struct rule *guidance_render(const struct config *cfg,
+				   const struct guidance_req *req,
+				   struct budget *b);
+
+/*
+ * guidance_fit - the lines of b's sentences that fit req->max_lines and
+ * cfg->max_reply_bytes less req->used_bytes, appended to out; whole
+ * sentences dropped by priority. Returns how many were dropped.
+ */
+size_t guidance_fit(const struct config *cfg, const struct guidance_req *req,
+		    const struct budget *b, struct strlist *out);
+
+/* guidance_bytes - octets the lines of l take on the wire in req's reply */
+size_t guidance_bytes(const struct guidance_req *req, const struct strlist *l);
 
 /*
  * guidance_line - render one template line (sanitised, folded, at most

@@ -34,6 +34,8 @@ struct kb_entry {
 
 struct kb_headings {
 	char *description, *when, *fix, *sender, *admin, *class_fallback;
+	char *retry;       /* the first sentence of a 4xx reply's guidance:
+			    * the sending server retries by itself (optional) */
 	struct hash *site; /* lang.conf "site = { name = text; }", optional:
 			    * the help site's strings (htmlsite.h), owned */
 };

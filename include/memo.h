@@ -19,6 +19,7 @@
 #ifndef MILTER_EXPLAIN_MEMO_H
 #define MILTER_EXPLAIN_MEMO_H
 
+#include "budget.h"
 #include "buf.h"
 #include "config.h"
 #include "guidance.h"
@@ -32,9 +33,24 @@ struct memo_entry {
 	const struct strlist *langs;
 	int max_lines;
 	enum guidance_target target;
-	struct strlist lines;  /* the guidance lines */
+	struct budget b;       /* the rendered sentences, before any budget */
+	struct strlist lines;  /* the guidance lines within max_lines */
+	size_t bytes;          /* what those take on the wire */
 	struct buf footer;     /* TARGET_FOOTER: their encoded template */
 	unsigned long used_at; /* the memo's clock at the last use */
+};
+
+/*
+ * what one lookup sends of an entry: the entry's own lines when they fit
+ * the reply's byte budget (req->used_bytes), else those that do, fitted
+ * now (the byte budget depends on the key's own lines, so it is not part
+ * of the entry's inputs)
+ */
+struct memo_fitted {
+	const struct strlist *lines;
+	const struct buf *footer;
+	struct strlist own_lines;
+	struct buf own_footer;
 };
 
 struct memo;
@@ -61,12 +77,18 @@ struct memo_entry *memo_get(struct memo *m, const struct config *cfg,
 			    struct memo_entry *tmp, int *fresh);
 
 /*
- * memo_render - memo_get, and a fresh entry filled: guidance_build's
- * lines of req and, for TARGET_FOOTER, their guidance_footer template
+ * memo_render - memo_get, and a fresh entry filled: guidance_render's
+ * sentences of req, the lines of those within req->max_lines (bytes
+ * aside) and, for TARGET_FOOTER, their guidance_footer template
  */
 const struct memo_entry *memo_render(struct memo *m, const struct config *cfg,
 				     const struct guidance_req *req,
 				     struct memo_entry *tmp);
+
+/* memo_fit - what req's reply gets of e, into f; memo_fitted_release */
+void memo_fit(const struct config *cfg, const struct guidance_req *req,
+	      const struct memo_entry *e, struct memo_fitted *f);
+void memo_fitted_release(struct memo_fitted *f);
 
 /* memo_tmp_release - free what memo_get left in tmp ({0} before use) */
 void memo_tmp_release(struct memo_entry *tmp);

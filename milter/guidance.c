@@ -5,14 +5,20 @@
  * Exports: guidance_build, guidance_line, guidance_command_reply,
  * guidance_milter_line, guidance_footer, guidance_help_path. Every line
  * that leaves the daemon is made here: rendered from a template,
- * sanitised to printable text, folded to the configured width and cut to
- * the line budget.
+ * sanitised to printable text, one sentence per line (linebreak.h), and
+ * fitted, whole sentences at a time, to the reply's line and byte
+ * budgets (budget.h). guidance_render, guidance_fit and guidance_bytes
+ * are guidance_build's parts, for the socketmap's memo.
  */
 #include "guidance.h"
+#include "budget.h"
+#include "linebreak.h"
 #include "rules.h"
 #include "sanitize.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* the first line of a command reply whose rule has no text of its own */
@@ -29,6 +35,8 @@ struct render_ctx {
 	const struct guidance_req *req;
 	char code[8], enh[16];
 	struct buf scratch;
+	struct budget *budget;  /* where the sentences go */
+	enum budget_prio prio;  /* of the sentences emitted now */
 };
 
 /* is_one_of - name (len bytes) is in the NULL-terminated list */
@@ -75,29 +83,30 @@ static const char *render_value(const char *name, size_t len, void *vctx)
 	return c->scratch.s;
 }
 
-/* emit - render one template line, sanitise, fold, add within budget */
-static void emit(struct render_ctx *c, const char *tpl, struct strlist *out,
-		 size_t start)
+/* emit - render one template line, sanitise, add its sentences' lines */
+static void emit(struct render_ctx *c, const char *tpl)
 {
 	const struct guidance_req *req = c->req;
 	struct buf raw, clean;
-	struct strlist folded;
+	struct strlist sentences, lines;
 	int flags = req->target == TARGET_FOOTER ? SAN_KEEP_MARK : 0;
 
 	if (req->utf8 && c->cfg->utf8)
 		flags |= SAN_UTF8;
 	buf_init(&raw);
 	buf_init(&clean);
-	strlist_init(&folded);
+	strlist_init(&sentences);
 	template_render(&raw, tpl, render_value, c);
 	sanitize_text(&clean, raw.s, raw.len, flags);
-	sanitize_fold(&folded, clean.s, (size_t)c->cfg->line_width);
-	for (size_t i = 0; i < folded.n; i++) {
-		if (out->n - start >= (size_t)req->max_lines)
-			break;
-		strlist_add(out, folded.v[i]);
+	linebreak_sentences(&sentences, clean.s);
+	for (size_t i = 0; i < sentences.n; i++) {
+		strlist_init(&lines);
+		linebreak_sentence(&lines, sentences.v[i],
+				   (size_t)c->cfg->line_width);
+		budget_add(c->budget, c->prio, &lines);
+		strlist_release(&lines);
 	}
-	strlist_release(&folded);
+	strlist_release(&sentences);
 	buf_release(&clean);
 	buf_release(&raw);
 }
@@ -118,11 +127,10 @@ static const struct strlist *pick(const struct lang_lines *ll, size_t n,
 }
 
 /* emit_list - emit every line of l */
-static void emit_list(struct render_ctx *c, const struct strlist *l,
-		      struct strlist *out, size_t start)
+static void emit_list(struct render_ctx *c, const struct strlist *l)
 {
 	for (size_t i = 0; l && i < l->n; i++)
-		emit(c, l->v[i], out, start);
+		emit(c, l->v[i]);
 }
 
 /* has_page - the help site has a page for the enhanced code of st */
@@ -153,24 +161,78 @@ void guidance_help_path(char *out, size_t outlen, const struct kb *kb,
 	snprintf(out, outlen, "%s/%s.html", lang, key);
 }
 
-/* guidance_build - see guidance.h */
-const struct rule *guidance_build(const struct config *cfg,
-				  const struct guidance_req *req,
-				  struct strlist *out)
+/* ctx_init - the rendering context of req, sentences into b */
+static void ctx_init(struct render_ctx *c, const struct config *cfg,
+		     const struct guidance_req *req, struct budget *b)
+{
+	memset(c, 0, sizeof(*c));
+	c->cfg = cfg;
+	c->req = req;
+	c->budget = b;
+	snprintf(c->code, sizeof(c->code), "%d", req->st.code);
+	if (req->st.cls)
+		smtpcode_enhanced_str(&req->st, c->enh, sizeof(c->enh));
+	buf_init(&c->scratch);
+}
+
+/* is_temporary - a 4xx reply (or a bare 4.s.d) */
+static int is_temporary(const struct smtp_status *st)
+{
+	return st->code ? st->code / 100 == 4 : st->cls == 4;
+}
+
+/*
+ * emit_kb - the guidance of the knowledge base for lang: the provider
+ * rule's text when one matched, else the entry for the status; a 4xx
+ * reply's starts with the language's retry sentence
+ */
+static void emit_kb(struct render_ctx *c, const struct kb_lang *l,
+		    const struct provider_rule *pr, const char *lang)
+{
+	int class_only;
+	const struct kb_entry *e = pr ? provider_text(pr, lang) : NULL;
+
+	if (e == NULL)
+		e = kb_find(l, &c->req->st, &class_only);
+	if (e == NULL)
+		return;
+	if (is_temporary(&c->req->st) && l->head.retry)
+		emit(c, l->head.retry);
+	emit_list(c, &e->shorts);
+	emit_list(c, &e->append);
+}
+
+/* emit_help - the help link: one line, never broken nor dropped */
+static void emit_help(struct render_ctx *c, const char *lang)
+{
+	char path[64];
+	struct buf link;
+	struct strlist one;
+
+	guidance_help_path(path, sizeof(path), c->cfg->kb, lang, &c->req->st);
+	buf_init(&link);
+	strlist_init(&one);
+	buf_printf(&link, "%s/%s", c->cfg->help_url, path);
+	/* a URL is never broken: left out if it cannot be sent whole */
+	if (link.len <= LINEBREAK_HARD && sanitize_is_printable(link.s, link.len)) {
+		strlist_add(&one, link.s);
+		budget_add(c->budget, BUDGET_KEEP, &one);
+	}
+	strlist_release(&one);
+	buf_release(&link);
+}
+
+/* guidance_render - see guidance.h */
+const struct rule *guidance_render(const struct config *cfg,
+				   const struct guidance_req *req,
+				   struct budget *b)
 {
 	struct render_ctx c;
 	const struct rule *r = req->rule;
 	const struct provider_rule *pr;
 	const struct strlist *langs = req->langs ? req->langs : &cfg->languages;
-	size_t start = out->n;
 
-	memset(&c, 0, sizeof(c));
-	c.cfg = cfg;
-	c.req = req;
-	snprintf(c.code, sizeof(c.code), "%d", req->st.code);
-	if (req->st.cls)
-		smtpcode_enhanced_str(&req->st, c.enh, sizeof(c.enh));
-	buf_init(&c.scratch);
+	ctx_init(&c, cfg, req, b);
 	if (req->rule_state == RULE_UNMATCHED)
 		r = rules_match_reply(cfg, &req->st, req->text ? req->text : "",
 				      req->text ? req->textlen : 0);
@@ -179,53 +241,75 @@ const struct rule *guidance_build(const struct config *cfg,
 		 : provider_match(cfg->providers, &req->st, req->text,
 				  req->text ? req->textlen : 0);
 	for (size_t i = 0; i < langs->n; i++) {
-		const struct kb_lang *l = kb_lang_get(cfg->kb, langs->v[i]);
 		const struct strlist *own =
 		    r ? pick(r->lines, r->nlines, langs->v[i]) : NULL;
 
-		if (own) {
-			emit_list(&c, own, out, start);
-		} else {
-			int class_only;
-			const struct kb_entry *e =
-			    pr ? provider_text(pr, langs->v[i]) : NULL;
-
-			if (e == NULL)
-				e = kb_find(l, &req->st, &class_only);
-
-			if (e) {
-				emit_list(&c, &e->shorts, out, start);
-				emit_list(&c, &e->append, out, start);
-			}
-		}
+		c.prio = i == 0 ? BUDGET_FIRST : BUDGET_OTHER;
+		if (own)
+			emit_list(&c, own);
+		else
+			emit_kb(&c, kb_lang_get(cfg->kb, langs->v[i]), pr,
+				langs->v[i]);
 		if (r)
-			emit_list(&c, pick(r->append, r->nappend, langs->v[i]),
-				  out, start);
+			emit_list(&c, pick(r->append, r->nappend, langs->v[i]));
 		for (size_t k = 0; k < cfg->nfooter; k++)
 			if (cfg->footer[k].lang &&
 			    strcmp(cfg->footer[k].lang, langs->v[i]) == 0)
-				emit_list(&c, &cfg->footer[k].lines, out,
-					  start);
+				emit_list(&c, &cfg->footer[k].lines);
 	}
+	c.prio = BUDGET_FOOTER;
 	for (size_t k = 0; k < cfg->nfooter; k++)
 		if (cfg->footer[k].lang == NULL)
-			emit_list(&c, &cfg->footer[k].lines, out, start);
-	if (cfg->help_url && langs->n &&
-	    out->n - start < (size_t)req->max_lines) {
-		char path[64];
-		struct buf link;
-
-		guidance_help_path(path, sizeof(path), cfg->kb, langs->v[0],
-				   &req->st);
-		buf_init(&link);
-		buf_printf(&link, "%s/%s", cfg->help_url, path);
-		/* a URL is never folded: cut it rather than break it */
-		if (link.len <= REPLY_LINE_OCTETS - 32 &&
-		    sanitize_is_printable(link.s, link.len))
-			strlist_add(out, link.s);
-		buf_release(&link);
-	}
+			emit_list(&c, &cfg->footer[k].lines);
+	if (cfg->help_url && langs->n)
+		emit_help(&c, langs->v[0]);
 	buf_release(&c.scratch);
+	return r;
+}
+
+/* line_overhead - octets of a line besides its text: codes, CRLF */
+static size_t line_overhead(const struct smtp_status *st)
+{
+	char enh[16] = "";
+
+	if (st->cls)
+		smtpcode_enhanced_str(st, enh, sizeof(enh));
+	return 4 + strlen(enh) + (enh[0] ? 1 : 0) + 2;
+}
+
+/* guidance_bytes - see guidance.h */
+size_t guidance_bytes(const struct guidance_req *req, const struct strlist *l)
+{
+	size_t n = 0, over = line_overhead(&req->st);
+
+	for (size_t i = 0; i < l->n; i++)
+		n += over + linebreak_width(l->v[i], strlen(l->v[i]));
+	return n;
+}
+
+/* guidance_fit - see guidance.h */
+size_t guidance_fit(const struct config *cfg, const struct guidance_req *req,
+		    const struct budget *b, struct strlist *out)
+{
+	size_t max = (size_t)cfg->max_reply_bytes;
+	size_t bytes = req->used_bytes < max ? max - req->used_bytes : 0;
+	size_t lines = req->max_lines > 0 ? (size_t)req->max_lines : 0;
+
+	return budget_fit(b, lines, bytes, line_overhead(&req->st), out);
+}
+
+/* guidance_build - see guidance.h */
+const struct rule *guidance_build(const struct config *cfg,
+				  const struct guidance_req *req,
+				  struct strlist *out)
+{
+	struct budget b;
+	const struct rule *r;
+
+	budget_init(&b);
+	r = guidance_render(cfg, req, &b);
+	guidance_fit(cfg, req, &b, out);
+	budget_release(&b);
 	return r;
 }
 
@@ -272,16 +356,18 @@ void guidance_line(const struct config *cfg, const struct guidance_req *req,
 		   const char *tpl, struct strlist *out)
 {
 	struct render_ctx c;
+	struct budget b;
+	size_t start = out->n;
 
-	memset(&c, 0, sizeof(c));
-	c.cfg = cfg;
-	c.req = req;
-	snprintf(c.code, sizeof(c.code), "%d", req->st.code);
-	if (req->st.cls)
-		smtpcode_enhanced_str(&req->st, c.enh, sizeof(c.enh));
-	buf_init(&c.scratch);
-	emit(&c, tpl, out, out->n);
+	budget_init(&b);
+	ctx_init(&c, cfg, req, &b);
+	c.prio = BUDGET_KEEP;
+	emit(&c, tpl);
+	budget_fit(&b, SIZE_MAX, SIZE_MAX, 0, out);
+	while (out->n - start > (size_t)(req->max_lines > 0 ? req->max_lines : 0))
+		free(out->v[--out->n]);
 	buf_release(&c.scratch);
+	budget_release(&b);
 }
 
 /* guidance_command_reply - see guidance.h */
@@ -314,6 +400,11 @@ const struct rule *guidance_command_reply(const struct config *cfg,
 		guidance_line(cfg, &req, r->text ? r->text : COMMAND_FIRST_LINE,
 			      out);
 	req.max_lines = cfg->max_lines - (int)(out->n - start);
+	{
+		struct strlist first = {out->v + start, out->n - start, 0};
+
+		req.used_bytes = guidance_bytes(&req, &first);
+	}
 	guidance_build(cfg, &req, out);
 	if (out->n == start)
 		guidance_line(cfg, &req, r->text ? r->text : COMMAND_LAST_RESORT,

@@ -62,6 +62,7 @@ static void lang_free(struct kb_lang *l)
 	free(l->head.sender);
 	free(l->head.admin);
 	free(l->head.class_fallback);
+	free(l->head.retry);
 	hash_walk(l->head.site, free_value, NULL);
 	hash_free(l->head.site);
 	free(l);
@@ -266,6 +267,36 @@ static const char *const entry_keys[] = {
 	"code", "title", "short", "append", "description", "when", "fix",
 	"admin", "lang", NULL};
 
+/* dup_or_null - a copy of s, or NULL */
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/*
+ * seed_entry - a site override of a code the base has no entry of its
+ * own for ("5.1.1", as a bounce shows it, where the base has "X.1.1")
+ * starts as a copy of the entry that code finds today, so that the site
+ * may give only the fields it changes
+ */
+static void seed_entry(const struct kb_lang *l, struct kb_entry *e)
+{
+	struct smtp_status st;
+	const struct kb_entry *from;
+	int class_only;
+
+	if (smtpcode_parse_enhanced(e->key, strlen(e->key), &st) < 0 ||
+	    st.cls == 0 || (from = kb_find(l, &st, &class_only)) == NULL ||
+	    class_only)
+		return;
+	e->title = dup_or_null(from->title);
+	strlist_copy(&e->shorts, &from->shorts);
+	e->description = dup_or_null(from->description);
+	e->when = dup_or_null(from->when);
+	e->fix = dup_or_null(from->fix);
+	e->admin = dup_or_null(from->admin);
+}
+
 /* load_entry - one entry of an entries list, merged into l */
 static int load_entry(struct kb_load *ld, struct kb_lang *l,
 		      const config_setting_t *g)
@@ -295,6 +326,8 @@ static int load_entry(struct kb_load *ld, struct kb_lang *l,
 		e->key = xstrdup(key);
 		strlist_init(&e->shorts);
 		strlist_init(&e->append);
+		if (ld->site)
+			seed_entry(l, e);
 	} else if (!ld->site) {
 		return confutil_fail(&ld->src, g, "code %s is defined twice",
 				     key);
@@ -337,7 +370,7 @@ out:
 static const char *const lang_keys[] = {"language", "name", "headings", "site",
 					NULL};
 static const char *const head_keys[] = {"description", "when", "fix", "sender",
-					"admin", "class_fallback", NULL};
+					"admin", "class_fallback", "retry", NULL};
 
 /* load_site - lang.conf's optional "site" group: named strings, each set */
 static int load_site(struct kb_load *ld, struct kb_lang *l,
@@ -391,6 +424,8 @@ static int load_lang_file(struct kb_load *ld, struct kb_lang *l,
 		return confutil_fail(&ld->src, h,
 				     "headings need description, when, fix, "
 				     "sender, admin and class_fallback");
+	if (get_text(ld, h, "retry", &l->head.retry) < 0) /* optional */
+		return -1;
 	return load_site(ld, l, root);
 }
 

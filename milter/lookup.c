@@ -44,6 +44,19 @@ static int key_prepare(const struct config *cfg, const char *key, size_t len,
 	return 0;
 }
 
+/* reply_bytes - octets of the first n lines of r on the wire */
+static size_t reply_bytes(const struct replykey *r, size_t n)
+{
+	char enh[16] = "";
+	size_t bytes = 0;
+
+	if (r->st.cls)
+		smtpcode_enhanced_str(&r->st, enh, sizeof(enh));
+	for (size_t i = 0; i < n; i++)
+		bytes += 4 + strlen(enh) + (enh[0] ? 1 : 0) + r->lines[i].len + 2;
+	return bytes;
+}
+
 /* base_req - the guidance request for a prepared key */
 static void base_req(const struct config *cfg, const struct keyed *kd,
 		     struct guidance_req *req, enum guidance_target target)
@@ -61,6 +74,7 @@ static void base_req(const struct config *cfg, const struct keyed *kd,
 	    rules_languages(cfg, NULL, NULL, r->domain[0] ? r->domain : NULL);
 	req->target = target;
 	req->max_lines = cfg->max_lines - (int)r->n;
+	req->used_bytes = reply_bytes(r, r->n);
 }
 
 /* own_lines - does a rule bring lines of its own */
@@ -87,6 +101,7 @@ static void candidates(const struct config *cfg, const struct keyed *kd,
 		base_req(cfg, kd, &req, TARGET_PLAIN);
 		req.langs = &one;
 		req.max_lines = REPLY_LINES_MAX;
+		req.used_bytes = 0;
 		req.rule = kd->rule ? kd->rule : plain; /* NULL: the base */
 		guidance_build(cfg, &req, out);
 		if (kd->rule && plain) {
@@ -187,6 +202,7 @@ static int footer_memo(struct memo *m, const struct config *cfg,
 	struct memo_entry tmp = {0};
 	const struct memo_entry *e;
 	unsigned long hits;
+	struct memo_fitted f;
 	int rc = -1;
 
 	buf_reset(out);
@@ -199,10 +215,13 @@ static int footer_memo(struct memo *m, const struct config *cfg,
 	hits = memo_hits(m);
 	e = memo_render(m, cfg, &req, &tmp);
 	noted(info, &kd, e, hits, m);
-	if (e->lines.n == 0)
-		goto out;
-	buf_addn(out, e->footer.s, e->footer.len);
-	rc = 0;
+	memo_fit(cfg, &req, e, &f);
+	info->lines = f.lines->n; /* what the byte budget left */
+	if (f.lines->n) {
+		buf_addn(out, f.footer->s, f.footer->len);
+		rc = 0;
+	}
+	memo_fitted_release(&f);
 out:
 	memo_tmp_release(&tmp);
 	return rc;
@@ -243,6 +262,7 @@ static int filter_memo(struct memo *m, const struct config *cfg,
 	struct guidance_req req;
 	struct memo_entry tmp = {0};
 	const struct memo_entry *e;
+	struct memo_fitted f;
 	char enh[16] = "";
 	size_t keep, total;
 	unsigned long hits;
@@ -259,20 +279,26 @@ static int filter_memo(struct memo *m, const struct config *cfg,
 		goto out;
 	base_req(cfg, &kd, &req, TARGET_PLAIN);
 	req.max_lines = cfg->max_lines - (int)keep;
+	req.used_bytes = reply_bytes(r, keep);
 	hits = memo_hits(m);
 	e = memo_render(m, cfg, &req, &tmp);
 	noted(info, &kd, e, hits, m);
-	if (e->lines.n == 0)
+	memo_fit(cfg, &req, e, &f);
+	info->lines = f.lines->n; /* what the byte budget left */
+	if (f.lines->n == 0) {
+		memo_fitted_release(&f);
 		goto out;
+	}
 	if (r->st.cls)
 		smtpcode_enhanced_str(&r->st, enh, sizeof(enh));
-	total = keep + e->lines.n;
+	total = keep + f.lines->n;
 	for (size_t i = 0; i < keep; i++)
 		add_line(out, r->st.code, enh, i + 1 == total,
 			 r->lines[i].text, r->lines[i].len);
-	for (size_t i = 0; i < e->lines.n; i++)
+	for (size_t i = 0; i < f.lines->n; i++)
 		add_line(out, r->st.code, enh, keep + i + 1 == total,
-			 e->lines.v[i], strlen(e->lines.v[i]));
+			 f.lines->v[i], strlen(f.lines->v[i]));
+	memo_fitted_release(&f);
 	rc = 0;
 out:
 	memo_tmp_release(&tmp);

@@ -3,7 +3,7 @@
  * memo - the rendered guidance of recent socketmap answers
  *
  * Exports: memo_new, memo_free, memo_forget, memo_stats, memo_get,
- * memo_render, memo_tmp_release. A small set-associative cache: MEMO_SETS
+ * memo_render, memo_fit, memo_fitted_release, memo_tmp_release. A small set-associative cache: MEMO_SETS
  * sets of MEMO_WAYS entries, the least recently used of a set replaced.
  * Not thread-safe: one memo per service thread.
  */
@@ -32,6 +32,7 @@ struct memo {
 static void entry_release(struct memo_entry *e)
 {
 	if (e->used) {
+		budget_release(&e->b);
 		strlist_release(&e->lines);
 		buf_release(&e->footer);
 	}
@@ -115,6 +116,7 @@ struct memo_entry *memo_get(struct memo *m, const struct config *cfg,
 		entry_release(tmp);
 	}
 	memset(e, 0, sizeof(*e));
+	budget_init(&e->b);
 	strlist_init(&e->lines);
 	buf_init(&e->footer);
 	e->st = req->st;
@@ -138,11 +140,39 @@ const struct memo_entry *memo_render(struct memo *m, const struct config *cfg,
 	struct memo_entry *e = memo_get(m, cfg, req, tmp, &fresh);
 
 	if (fresh) {
-		guidance_build(cfg, req, &e->lines);
+		guidance_render(cfg, req, &e->b);
+		budget_fit(&e->b,
+			   (size_t)(req->max_lines > 0 ? req->max_lines : 0),
+			   SIZE_MAX, 0, &e->lines);
+		e->bytes = guidance_bytes(req, &e->lines);
 		if (req->target == TARGET_FOOTER && e->lines.n)
 			guidance_footer(&e->footer, &e->lines);
 	}
 	return e;
+}
+
+/* memo_fit - see memo.h */
+void memo_fit(const struct config *cfg, const struct guidance_req *req,
+	      const struct memo_entry *e, struct memo_fitted *f)
+{
+	strlist_init(&f->own_lines);
+	buf_init(&f->own_footer);
+	f->lines = &e->lines;
+	f->footer = &e->footer;
+	if (req->used_bytes + e->bytes <= (size_t)cfg->max_reply_bytes)
+		return;
+	guidance_fit(cfg, req, &e->b, &f->own_lines);
+	if (req->target == TARGET_FOOTER && f->own_lines.n)
+		guidance_footer(&f->own_footer, &f->own_lines);
+	f->lines = &f->own_lines;
+	f->footer = &f->own_footer;
+}
+
+/* memo_fitted_release - see memo.h */
+void memo_fitted_release(struct memo_fitted *f)
+{
+	strlist_release(&f->own_lines);
+	buf_release(&f->own_footer);
 }
 
 /* memo_tmp_release - see memo.h */

@@ -18,7 +18,8 @@ set -eu
 PKGS="build-essential autoconf automake libtool pkg-config make gcc clang
 libmilter-dev libconfig-dev libcmocka-dev postfix python3 m4 libwrap0
 chromium procps iproute2 debootstrap libmicrohttpd-dev
-man-db groff dpkg-dev debhelper fakeroot lintian python3-prometheus-client"
+man-db groff dpkg-dev debhelper fakeroot lintian python3-prometheus-client
+libnss-wrapper libidn12"
 SENDMAIL_DEBS="sendmail-bin sendmail-cf"
 DEBS=${MILTER_EXPLAIN_SENDMAIL_DEBS:-/var/cache/milter-explain-tests/sendmail/debs}
 
@@ -95,6 +96,30 @@ if [ -n "$libs" ]; then
 	[ "$updated" = yes ] || apt-get update -qq
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $libs >/dev/null
+fi
+
+# Exim 4 (tests/integration/test_bounce.sh, a second sending MTA) would
+# replace Postfix too: its .debs are kept in their own folder, which
+# tests/integration/exim.sh unpacks; libnss-wrapper (above) gives it its
+# user, libidn12 is its one library Postfix does not pull in.
+EXIM_DEBS="exim4-daemon-light exim4-base exim4-config"
+EXIM_DIR=${MILTER_EXPLAIN_EXIM_DEBS:-/var/cache/milter-explain-tests/exim/debs}
+if ! ls "$EXIM_DIR"/exim4-daemon-light_*.deb >/dev/null 2>&1; then
+	as_root "the .debs of $EXIM_DEBS in $EXIM_DIR"
+	echo "deps.sh: downloading $EXIM_DEBS into $EXIM_DIR"
+	mkdir -p "$EXIM_DIR"
+	tmp=$(mktemp -d "$EXIM_DIR/.download.XXXXXX")
+	chown _apt "$tmp" 2>/dev/null || true # apt-get download runs as _apt
+	# shellcheck disable=SC2086
+	if ! (cd "$tmp" && apt-get download -qq $EXIM_DEBS); then
+		[ "$updated" = yes ] || apt-get update -qq
+		updated=yes
+		# shellcheck disable=SC2086
+		(cd "$tmp" && apt-get download -qq $EXIM_DEBS) ||
+			{ rm -rf "$tmp"; exit 1; }
+	fi
+	mv "$tmp"/*.deb "$EXIM_DIR"/
+	rmdir "$tmp"
 fi
 
 # The roots: about 30 s and 250 MB each the first time, nothing after.

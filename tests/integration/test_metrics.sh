@@ -55,9 +55,9 @@ pfx_start "$pfx"
 # the milter door: EXPN and TURN (rule unimplemented), FOO (rule unknown)
 session=$(printf 'EHLO client.example\nEXPN root\nTURN\nFOO bar\nQUIT\n' |
     pfx_chat "$pfx") || fail "SMTP session"
-expect_eq '502 5.5.1 login); update it if needed.
-502 5.5.1 login); update it if needed.
-500 5.5.2 mail administrator.' "$(printf '%s\n' "$session" | grep -E '^50[02] ')" \
+expect_eq '502 5.5.1 Check your mail program'"'"'s outgoing server settings (port, encryption, login); update it if needed.
+502 5.5.1 Check your mail program'"'"'s outgoing server settings (port, encryption, login); update it if needed.
+500 5.5.2 Usually a fault in the sending program: check or update it, or tell your mail administrator.' "$(printf '%s\n' "$session" | grep -E '^50[02] ')" \
     "last lines of the milter's replies"
 
 # the footer and filter doors
@@ -87,6 +87,7 @@ milter_explain_enhanced_codes_total{enhanced="5.7.1"} 1
 milter_explain_rule_replies_total{rule="unimplemented"} 2
 milter_explain_rule_replies_total{rule="unknown"} 1
 milter_explain_rule_replies_total{rule="relay"} 1
+milter_explain_rule_replies_total{rule="relay-denied"} 0
 milter_explain_rule_replies_total{rule="other"} 0
 milter_explain_lookups_total{result="ok"} 4
 milter_explain_lookups_total{result="notfound"} 1
@@ -152,7 +153,7 @@ me_start "$WORKDIR/me3.conf" -m "inet:$sport@127.0.0.1"
 wait_port 127.0.0.1 "$hport" 10 || fail "no listener for metrics_socket"
 pfx_postmap "$pfx" -q "$k550" "socketmap:inet:127.0.0.1:$sport:footer" >/dev/null ||
     fail "postmap with log_level verbose"
-expect_match "^milter-explain: socketmap: conn 1 from 127\.0\.0\.1:[0-9]+: footer 550 5\.1\.1: OK with 4 lines \(knowledge base\)$" \
+expect_match "^milter-explain: socketmap: conn 1 from 127\.0\.0\.1:[0-9]+: footer 550 5\.1\.1: OK with 2 lines \(knowledge base\)$" \
     "$(cat "$ME_LOG")" "line per answer"
 for ((i = 0; i < 30; i++)); do
     grep -q 'footer 1,' "$ME_LOG" && break

@@ -166,13 +166,9 @@ out=$(printf '%s\n' 'EHLO client.example' 'FOO bar' 'MAIL FROM:<a@client.example
 	{ tail -n 20 "$root/var/log/postfix.log" >&2; fail "SMTP session"; }
 expect_eq '220 mx.test.example ESMTP Postfix (Debian/GNU)
 500-5.5.2 Error: command not recognized: FOO
-500-5.5.2 The receiving server could not understand a command: wrong syntax or
-500-5.5.2 unknown command.
-500-5.5.2 Usually a fault in the sending program: check or update it, or tell your
-500 5.5.2 mail administrator.
+500-5.5.2 The receiving server could not understand a command: wrong syntax or unknown command.
+500 5.5.2 Usually a fault in the sending program: check or update it, or tell your mail administrator.
 550-5.1.1 <bob@test.example>: Recipient address rejected: User unknown in local recipient table
-550-5.1.1 This address does not exist at the receiving domain: the part before the
-550-5.1.1 @ is unknown there.
-550-5.1.1 Check the spelling, or ask the person for their current address: they
-550 5.1.1 may have left or changed it.
+550-5.1.1 This address does not exist at the receiving domain: the part before the @ is unknown there.
+550 5.1.1 Check the spelling, or ask the person for their current address: they may have left or changed it.
 221 2.0.0 Bye' "$out" "SMTP session with the packaged daemon and the root's Postfix"

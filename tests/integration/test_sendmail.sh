@@ -99,10 +99,8 @@ reply_ok() {
 
 foo_reply() { # the shipped guidance for an unknown command NAME
     printf '%s\n' "500-5.5.2 Error: command not recognized: $1" \
-        '500-5.5.2 The receiving server could not understand a command: wrong syntax or' \
-        '500-5.5.2 unknown command.' \
-        '500-5.5.2 Usually a fault in the sending program: check or update it, or tell your' \
-        '500 5.5.2 mail administrator.'
+        '500-5.5.2 The receiving server could not understand a command: wrong syntax or unknown command.' \
+        '500 5.5.2 Usually a fault in the sending program: check or update it, or tell your mail administrator.'
 }
 
 # -- 1. unknown commands get guidance; unimplemented ones are Sendmail's -----
@@ -115,10 +113,8 @@ replies=$(printf '%s\n' "$session" | grep -vE '^(220|221|250)[ -]')
 expected="$(foo_reply XUSR)
 $(foo_reply FOO)
 502-5.5.1 Error: command not implemented: ATRN
-502-5.5.1 The mail program sent an SMTP command that is not supported or came in
-502-5.5.1 the wrong order.
-502-5.5.1 Check your mail program's outgoing server settings (port, encryption,
-502 5.5.1 login); update it if needed.
+502-5.5.1 The mail program sent an SMTP command that is not supported or came in the wrong order.
+502 5.5.1 Check your mail program's outgoing server settings (port, encryption, login); update it if needed.
 502 5.5.1 Command not implemented: \"TURN\"
 502 5.5.1 Command not implemented: \"SEND FROM:<a@b.example>\"
 502 5.5.1 Command not implemented: \"SOML FROM:<a@b.example>\"

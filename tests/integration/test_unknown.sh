@@ -26,20 +26,14 @@ session=$(printf 'EHLO client.example\nEXPN root\nTURN\nFOO bar\nQUIT\n' |
 replies=$(printf '%s\n' "$session" | grep -vE '^(220|221|250)[ -]')
 
 expected='502-5.5.1 Error: command not implemented: EXPN
-502-5.5.1 The mail program sent an SMTP command that is not supported or came in
-502-5.5.1 the wrong order.
-502-5.5.1 Check your mail program'"'"'s outgoing server settings (port, encryption,
-502 5.5.1 login); update it if needed.
+502-5.5.1 The mail program sent an SMTP command that is not supported or came in the wrong order.
+502 5.5.1 Check your mail program'"'"'s outgoing server settings (port, encryption, login); update it if needed.
 502-5.5.1 Error: command not implemented: TURN
-502-5.5.1 The mail program sent an SMTP command that is not supported or came in
-502-5.5.1 the wrong order.
-502-5.5.1 Check your mail program'"'"'s outgoing server settings (port, encryption,
-502 5.5.1 login); update it if needed.
+502-5.5.1 The mail program sent an SMTP command that is not supported or came in the wrong order.
+502 5.5.1 Check your mail program'"'"'s outgoing server settings (port, encryption, login); update it if needed.
 500-5.5.2 Error: command not recognized: FOO
-500-5.5.2 The receiving server could not understand a command: wrong syntax or
-500-5.5.2 unknown command.
-500-5.5.2 Usually a fault in the sending program: check or update it, or tell your
-500 5.5.2 mail administrator.'
+500-5.5.2 The receiving server could not understand a command: wrong syntax or unknown command.
+500 5.5.2 Usually a fault in the sending program: check or update it, or tell your mail administrator.'
 expect_eq "$expected" "$replies" "replies to EXPN, TURN, FOO"
 
 # Hostile command text: never echoed raw, the reply stays valid SMTP.

@@ -212,7 +212,8 @@ static void test_settings_defaults(void **state)
 		}
 	}
 	/* the values the rest of the daemon relies on */
-	assert_int_equal(cfg->line_width, 72);
+	assert_int_equal(cfg->line_width, 150);
+	assert_int_equal(cfg->max_reply_bytes, 900);
 	assert_int_equal(cfg->max_lines, REPLY_LINES_MAX);
 	assert_int_equal(cfg->on_error, ON_ERROR_CONTINUE);
 	assert_int_equal(cfg->socketmap_max_clients, 1024);

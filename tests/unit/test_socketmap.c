@@ -268,7 +268,8 @@ static void test_hostile_peers(void **state)
 		memset(req + 17, 'y', NETSTRING_MAX - 17);
 		req[NETSTRING_MAX] = '\0';
 		a = cl_query(fd, req);
-		assert_true(strncmp(a, "OK This address", 15) == 0);
+		/* answered; no guidance fits after a line that long */
+		assert_string_equal(a, "NOTFOUND ");
 		free(a);
 		cl_send(fd, "100001:", 7);
 		assert_true(cl_closed(fd, 2000));
