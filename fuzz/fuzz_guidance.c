@@ -37,7 +37,7 @@ static const char *const config_text[NCONFIGS] = {
 	/* narrow lines, UTF-8 allowed, two languages, a help link */
 	"knowledge_base = \"" FUZZ_KB_DIR "\";\n"
 	"languages = [\"en\", \"fr\"];\n"
-	"line_width = 40; max_lines = 12; utf8 = true;\n"
+	"line_width = 40; max_lines = 12;\n"
 	"help_url = \"https://help.example/smtp\";\n"
 	"helpdesk = \"help 100% $$ desk\";\n"
 	"variables = { site = \"Example 50% off\"; };\n"
@@ -59,7 +59,7 @@ static const char *const config_text[NCONFIGS] = {
 	/* the widest lines, all 32 lines, ASCII only */
 	"knowledge_base = \"" FUZZ_KB_DIR "\";\n"
 	"languages = [\"fr\", \"en\"];\n"
-	"line_width = 400; max_lines = 32; utf8 = false;\n"
+	"line_width = 400; max_lines = 32;\n"
 	"footer = { en = [\"${client_name}${helo_name}${command}${queue_id}"
 	"${client_address}${client_port}${server_name}\"]; };\n"
 	"rules = (\n"
@@ -71,7 +71,7 @@ static const char *const config_text[NCONFIGS] = {
 	");\n",
 	/* two lines per reply */
 	"knowledge_base = \"" FUZZ_KB_DIR "\";\n"
-	"line_width = 72; max_lines = 2; utf8 = true;\n"
+	"line_width = 72; max_lines = 2;\n"
 	"rules = ( { name = \"u\"; commands = [\"*\"]; reply = \"500 5.5.2\"; } );\n",
 };
 
@@ -250,7 +250,7 @@ static void reply_guidance(const struct config *cfg, const char *line,
 	strlist_init(&lines);
 	guidance_build(cfg, &req, &lines);
 	FUZZ_CHECK(lines.n <= (size_t)cfg->max_lines - 1);
-	check_lines(cfg, &lines, utf8 && cfg->utf8, target == TARGET_FOOTER);
+	check_lines(cfg, &lines, utf8, target == TARGET_FOOTER);
 	if (target == TARGET_FOOTER)
 		check_footer(&lines);
 	strlist_release(&lines);

@@ -43,7 +43,6 @@ static const char *const config_text[NCONFIGS] = {
 	");\n",
 	"knowledge_base = \"" FUZZ_KB_DIR "\";\n"
 	"languages = [\"fr\", \"en\"]; line_width = 400; max_lines = 32;\n"
-	"utf8 = true;\n"
 	"rules = ( { name = \"g\"; code = 451; enhanced = \"4.7.1\";\n"
 	"   mode = \"replace\"; lines = [\"Greylisted: retry in 5 minutes.\"]; } );\n",
 };

@@ -125,7 +125,6 @@ struct config {
 	int line_width;           /* text bytes per wire line */
 	int max_lines;            /* lines per reply, 2..32 */
 	int max_reply_bytes;      /* octets per reply, codes and CRLFs included */
-	int utf8;                 /* keep UTF-8 where the session allows it */
 	enum on_error on_error;     /* stored as an int by the table */
 	int socketmap_max_clients;
 	int socketmap_idle_timeout; /* seconds */

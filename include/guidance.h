@@ -44,7 +44,8 @@ struct guidance_req {
 	const struct strlist *langs;  /* NULL: the configured languages */
 	template_lookup_fn lookup;    /* session values, raw; may be NULL */
 	void *ctx;
-	int utf8;                     /* the session may carry UTF-8 */
+	int utf8;                     /* UTF-8 allowed: a mail body with a charset
+				       * (the DSN door), never an SMTP reply */
 	enum guidance_target target;
 	int max_lines;                /* lines this reply may add */
 	size_t used_bytes;            /* octets of the reply's own lines,

@@ -52,7 +52,6 @@ const struct config_def config_settings[] = {
 	{"help_url", CFG_URL, SET, NULL, 0, 200, F(help_url), NULL, NULL},
 	{"help_compare", CFG_SPECIAL, SET, NULL, 0, 0, NOF, NULL,
 	 config_parse_compare},
-	{"utf8", CFG_BOOL, SET, "false", 0, 1, F(utf8), NULL, NULL},
 	{"on_error", CFG_WORD, SET, "continue", 0, 0, F(on_error),
 	 "continue|tempfail", NULL},
 	{"socketmap", CFG_GROUP, SET, NULL, 0, 0, NOF, NULL, NULL},
@@ -223,6 +222,14 @@ int config_table_apply(struct config_loader *ld, const config_setting_t *root,
 	const char *names[64];
 
 	if (pass == CFG_PASS_VARS) {
+		const config_setting_t *gone =
+		    config_setting_get_member(root, "utf8");
+
+		if (gone != NULL)
+			return confutil_fail(&ld->src, gone,
+					     "'utf8' was removed: SMTP replies are "
+					     "always US-ASCII (accents "
+					     "transliterated); delete this line");
 		member_names(NULL, names, sizeof(names) / sizeof(names[0]));
 		if (confutil_check_members(&ld->src, root, names, NULL) < 0)
 			return -1;

@@ -91,7 +91,7 @@ static void emit(struct render_ctx *c, const char *tpl)
 	struct strlist sentences, lines;
 	int flags = req->target == TARGET_FOOTER ? SAN_KEEP_MARK : 0;
 
-	if (req->utf8 && c->cfg->utf8)
+	if (req->utf8)
 		flags |= SAN_UTF8;
 	buf_init(&raw);
 	buf_init(&clean);

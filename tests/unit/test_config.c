@@ -40,6 +40,9 @@ static void test_bad_configs(void **state)
 {
 	static const struct bad_case cases[] = {
 		{"bogus = 1;\n", 2, "unknown setting 'bogus'"},
+		{"utf8 = true;\n", 2,
+		 "'utf8' was removed: SMTP replies are always US-ASCII (accents "
+		 "transliterated); delete this line"},
 		{"rules = ( { name = \"a\"; code = 650; } );\n", 2,
 		 "impossible reply code 650: a code is 2xx to 5xx with a second "
 		 "digit of 0 to 5"},

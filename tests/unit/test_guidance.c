@@ -169,7 +169,7 @@ static void test_footer_encoding(void **state)
 static void test_utf8_and_translit(void **state)
 {
 	char err[512], path[64];
-	struct config *cfg = tu_load("languages = [\"fr\"];\nutf8 = true;\n", err,
+	struct config *cfg = tu_load("languages = [\"fr\"];\n", err,
 				     sizeof(err), path, sizeof(path));
 	struct guidance_req req;
 	struct strlist lines;
