@@ -54,9 +54,19 @@ systemd-nspawn -q -b -D "$root" -M "me-unit-$$" --register=no --keep-unit \
 	>"$WORKDIR/nspawn.log" 2>&1 &
 nspawn=$!
 cleanup_push "container_stop $nspawn"
+# container_leader: the container's systemd, a child of nspawn in a pid
+# namespace of its own (nspawn's short-lived first child is not)
+container_leader() {
+	local p
+	for p in $(pgrep -P "$nspawn"); do
+		[ "$(readlink "/proc/$p/ns/pid")" != "$(readlink /proc/self/ns/pid)" ] &&
+			[ "$(cat "/proc/$p/comm" 2>/dev/null)" = systemd ] && echo "$p" && return 0
+	done
+	return 1
+}
 leader=
-for _ in $(seq 100); do
-	leader=$(pgrep -P "$nspawn") && break
+for _ in $(seq 200); do
+	leader=$(container_leader) && break
 	kill -0 "$nspawn" 2>/dev/null || break
 	sleep 0.1
 done
