@@ -19,7 +19,7 @@ PKGS="build-essential autoconf automake libtool pkg-config make gcc clang
 libmilter-dev libconfig-dev libcmocka-dev postfix python3 m4 libwrap0
 chromium procps iproute2 debootstrap libmicrohttpd-dev
 man-db groff dpkg-dev debhelper fakeroot lintian python3-prometheus-client
-libnss-wrapper libidn12"
+libnss-wrapper libidn12 systemd-container"
 SENDMAIL_DEBS="sendmail-bin sendmail-cf"
 DEBS=${MILTER_EXPLAIN_SENDMAIL_DEBS:-/var/cache/milter-explain-tests/sendmail/debs}
 
