@@ -236,7 +236,7 @@ static int rcpt_status(const struct rcpt_head *h, struct dsn_rcpt *r)
 /* keep_rcpt - record one recipient block if it failed or was delayed */
 static void keep_rcpt(const struct rcpt_head *h, struct dsn_report *rep)
 {
-	struct dsn_rcpt r;
+	struct dsn_rcpt r = {"", ACTION_FAILED, {0, 0, 0, 0}, ""};
 	const char *addr = after_type(h->final[0] ? h->final : h->orig, NULL);
 
 	if (strcasecmp(h->action, "failed") == 0)
@@ -270,7 +270,8 @@ static int read_status(const char *s, size_t len, struct dsn_report *rep,
 			pos = next;
 			continue;
 		}
-		memset(h, 0, sizeof(*h));
+		h->final[0] = h->orig[0] = h->action[0] = '\0';
+		h->status[0] = h->diag[0] = '\0';
 		rc = mime_fields(s + pos, len - pos, &body, rcpt_field, h);
 		if (rc < 0) {
 			free(h);
@@ -316,17 +317,29 @@ static int read_status_part(const char *body, const struct layout *ly,
 			   why, whylen);
 }
 
+/* unfold - a header value as the MTA passed it (folded lines keep their
+ * CR LF or LF), on one line, into out */
+static void unfold(const char *v, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	for (; *v && n + 1 < outlen; v++)
+		out[n++] = *v == '\r' || *v == '\n' || *v == '\t' ? ' ' : *v;
+	out[n] = '\0';
+}
+
 /* dsn_parse - see dsn.h */
-int dsn_parse(const char *ctype, const char *body, size_t len,
+int dsn_parse(const char *folded, const char *body, size_t len,
 	      struct dsn_report *rep, char *why, size_t whylen)
 {
 	char type[MIME_TOKEN_MAX + 1], rt[MIME_TOKEN_MAX + 1];
-	char boundary[MIME_TOKEN_MAX + 1];
+	char boundary[MIME_TOKEN_MAX + 1], ctype[MIME_FIELD_MAX + 1];
 	struct layout ly = {NULL, {0, 0}, {0, 0}};
 
 	memset(rep, 0, sizeof(*rep));
-	if (ctype == NULL)
+	if (folded == NULL)
 		return say(why, whylen, "no Content-Type: not a report");
+	unfold(folded, ctype, sizeof(ctype));
 	if (mime_ctype(ctype, type, sizeof(type), "report-type", rt,
 		       sizeof(rt)) < 0 ||
 	    mime_ctype(ctype, type, sizeof(type), "boundary", boundary,

@@ -136,7 +136,8 @@ static const char *skip_cfws(const char *p)
 			depth--;
 		} else if (*p == '\\' && depth && p[1]) {
 			p++;
-		} else if (depth == 0 && *p != ' ' && *p != '\t') {
+		} else if (depth == 0 && *p != ' ' && *p != '\t' && *p != '\r' &&
+			   *p != '\n') {
 			return p;
 		}
 	}
