@@ -1,0 +1,77 @@
+#!/bin/bash
+# test_dsn.sh - the DSN door with real Postfix instances on loopback
+#
+# One MX refuses bob (550 5.1.1 user unknown), dmarc (550 5.7.26 via
+# check_recipient_access) and slow (450: a delay notice, then a bounce
+# after maximal_queue_lifetime). Two sending relays send the same
+# messages to it: "on" passes its own bounces to the daemon's DSN door
+# (non_smtpd_milters, internal_mail_filter_classes = bounce), "off" has
+# no milter. alice@relay.example reads English, marie@relay.fr French
+# (language_rules). dsn_check.py then reads every message both local
+# users received with Python's email package: guidance for the right
+# code in the text part, and each message of "on" is the message of
+# "off" with exactly one insertion at the end of that part (the
+# delivery-status part, the returned message and every header the
+# same once queue ids and dates are masked); local mail between the two
+# users is the same with and without the door.
+set -u
+srcdir=${srcdir:-$(dirname "$0")}
+. "$srcdir/lib.sh"
+. "$srcdir/daemon.sh"
+. "$srcdir/relay_dsn.sh"
+need_root
+need_postfix
+workdir_new
+
+mx=$WORKDIR/mx on=$WORKDIR/on off=$WORKDIR/off
+relay_mx_new "$mx" "$(free_port)"
+relay_new "$on" "$(free_port)" "$mx"
+relay_new "$off" "$(free_port)" "$mx"
+dport=$(free_port)
+me_config "$WORKDIR/me.conf" "$(printf '%s\n' \
+    'help_url = "https://help.example.org/smtp";' \
+    'language_rules = ( { recipient = [".fr"]; languages = ["fr"]; } );')"
+me_start "$WORKDIR/me.conf" -d "inet:$dport@127.0.0.1"
+relay_door "$on" "inet:127.0.0.1:$dport"
+pfx_start "$mx"
+pfx_start "$on"
+pfx_start "$off"
+
+for r in "$on" "$off"; do
+    relay_send "$r" alice@relay.example bob@mx.example "unknown user"
+    relay_send "$r" alice@relay.example dmarc@mx.example "dmarc"
+    relay_send "$r" alice@relay.example slow@mx.example "slow"
+    relay_send "$r" marie@relay.fr dmarc@mx.example "dmarc fr"
+    relay_send "$r" alice@relay.example marie@relay.fr "local"
+done
+# alice: three bounces and a delay notice; marie: a bounce and local mail
+for r in "$on" "$off"; do
+    relay_wait_mail "$r" alice 4 40 >/dev/null || fail "alice's bounces"
+    relay_wait_mail "$r" marie 2 20 >/dev/null || fail "marie's mail"
+done
+
+t=$'\t'
+cat >"$WORKDIR/expect-alice" <<EOF
+Undelivered Mail Returned to Sender|unknown user${t}==> <bob@mx.example>: 550 5.1.1, Recipient mailbox does not exist${t}This address does not exist at the receiving domain${t}https://help.example.org/smtp/en/5.1.1.html
+Undelivered Mail Returned to Sender|dmarc${t}==> <dmarc@mx.example>: 550 5.7.26, ${t}DKIM${t}https://help.example.org/smtp/en/5.7.26.html
+Delayed Mail (still being retried)|slow${t}==> <slow@mx.example>: 450 4.2.0, ${t}https://help.example.org/smtp/en/4.2.0.html
+Undelivered Mail Returned to Sender|slow${t}==> <slow@mx.example>: 450 4.2.0, ${t}https://help.example.org/smtp/en/4.2.0.html
+EOF
+cat >"$WORKDIR/expect-marie" <<EOF
+Undelivered Mail Returned to Sender|dmarc fr${t}==> <dmarc@mx.example>: 550 5.7.26, ${t}DKIM${t}https://help.example.org/smtp/fr/5.7.26.html
+|local
+EOF
+for u in alice marie; do
+    "$PYTHON" "$srcdir/dsn_check.py" "$(relay_maildir "$on" $u)" \
+        "$(relay_maildir "$off" $u)" "$WORKDIR/expect-$u" >&2 ||
+        fail "$u's mail"
+done
+
+# the daemon said why it left the local mail alone, and what it added
+expect_match 'dsn [0-9]+: queue [0-9A-F]+: unchanged: not a bounce' \
+    "$(cat "$ME_LOG")" "daemon log"
+expect_match 'dsn [0-9]+: queue [0-9A-F]+: guidance added: 1 recipient\(s\) explained' \
+    "$(cat "$ME_LOG")" "daemon log"
+n=$(grep -c 'guidance added' "$ME_LOG")
+expect_eq 5 "$n" "bounces enriched"
+exit 0
