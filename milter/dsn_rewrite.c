@@ -112,7 +112,7 @@ void dsn_sections(const struct config *cfg, const struct dsn_report *rep,
 		req.textlen = strlen(r->diag);
 		req.langs = langs;
 		req.utf8 = utf8;
-		req.target = TARGET_PLAIN; /* TARGET_BODY once guidance.c has it */
+		req.target = TARGET_BODY;
 		req.max_lines = cfg->max_lines;
 		strlist_init(&lines);
 		guidance_build(cfg, &req, &lines);
