@@ -193,8 +193,8 @@ static void test_cases(void **state)
 	     {"==> <slow@mx.example>: 450 4.2.0,", NULL}},
 	    {"bounce-unknown", &cfg_fr, "<alice@relay.fr>",
 	     {"==> <bob@mx.example>: 550 5.1.1, Boîte aux lettres du "
-	      "destinataire inexistante\n",
-	      "Cette adresse n'existe pas", "Vérifiez l'orthographe", NULL}},
+	      "destinataire\r\ninexistante\r\nCette adresse n'existe pas",
+	      "Vérifiez l'orthographe", NULL}},
 	    {"bounce-unknown", &cfg_fr, "<alice@relay.example>",
 	     {"Recipient mailbox does not exist", NULL}},
 	    {"delay-slow", &cfg_fr, "<marie@relay.fr>",
