@@ -41,7 +41,7 @@ pid_t dsn_door_fork(const struct dsn_door *d, char *err, size_t errlen);
 /* dsn_door_signal - send sig to the door's process (pid <= 0: none) */
 void dsn_door_signal(pid_t pid, int sig);
 
-/* dsn_door_stop - SIGTERM the door's process, wait up to 5 s for it */
+/* dsn_door_stop - SIGTERM the door's process, wait for it (SIGKILL after 7 s) */
 void dsn_door_stop(pid_t pid);
 
 #endif

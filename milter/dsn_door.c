@@ -205,7 +205,8 @@ static int gone(pid_t pid)
 	return w < 0 && kill(pid, 0) < 0 && errno == ESRCH;
 }
 
-/* dsn_door_stop - see dsn_callbacks.h */
+/* dsn_door_stop - see dsn_callbacks.h; libmilter notices a stop at its
+ * next listener check, up to 5 s later: after 7 s the door is killed */
 void dsn_door_stop(pid_t pid)
 {
 	struct timespec tick = {0, 50 * 1000 * 1000};
@@ -213,6 +214,13 @@ void dsn_door_stop(pid_t pid)
 	if (pid <= 0)
 		return;
 	dsn_door_signal(pid, SIGTERM);
-	for (int i = 0; i < 100 && !gone(pid); i++)
+	for (int i = 0; i < 140; i++) {
+		if (gone(pid))
+			return;
 		nanosleep(&tick, NULL);
+	}
+	log_msg(LOG_WARNING, "dsn: the door's process %ld did not stop: killed",
+		(long)pid);
+	dsn_door_signal(pid, SIGKILL);
+	(void)waitpid(pid, NULL, 0);
 }

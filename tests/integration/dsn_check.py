@@ -21,11 +21,10 @@ import re
 import sys
 
 MASKS = [
-    (re.compile(rb"[0-9A-F]{9,12}"), b"QUEUEID"),
-    (re.compile(rb"\d{10}"), b"TIMESTAMP"),
     (re.compile(rb"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [ 0-9]\d [A-Z][a-z]{2} \d{4} "
                 rb"\d\d:\d\d:\d\d [+-]\d{4}( \([A-Z]+\))?"), b"DATE"),
-    (re.compile(rb"\d{14}\.QUEUEID"), b"MSGID"),
+    (re.compile(rb"<\d{14}\.[0-9A-F]+@"), b"<MSGID@"),
+    (re.compile(rb"[0-9A-F]{9,12}"), b"QUEUEID"),
 ]
 
 

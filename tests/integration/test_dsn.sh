@@ -13,7 +13,9 @@
 # "off" with exactly one insertion at the end of that part (the
 # delivery-status part, the returned message and every header the
 # same once queue ids and dates are masked); local mail between the two
-# users is the same with and without the door.
+# users is the same with and without the door. The daemon serves the
+# milter door too, so the DSN door runs in its own process: -t checks
+# dsn_socket, SIGUSR1 reloads both processes, SIGTERM stops both.
 set -u
 srcdir=${srcdir:-$(dirname "$0")}
 . "$srcdir/lib.sh"
@@ -28,10 +30,22 @@ relay_mx_new "$mx" "$(free_port)"
 relay_new "$on" "$(free_port)" "$mx"
 relay_new "$off" "$(free_port)" "$mx"
 dport=$(free_port)
+mport=$(free_port)
+# -t checks the DSN door's socket as it checks the others
+me_config "$WORKDIR/bad.conf" 'dsn_socket = "tcp:25";'
+out=$("$ME_BIN" -t -c "$WORKDIR/bad.conf" 2>&1) && fail "-t accepted: $out"
+expect_eq "$WORKDIR/bad.conf.site:1: 'dsn_socket': $("$ME_BIN" -d tcp:25 -t 2>&1 | sed 's/^milter-explain: -d: //')" \
+    "$out" "-t on a bad dsn_socket"
 me_config "$WORKDIR/me.conf" "$(printf '%s\n' \
+    "dsn_socket = \"inet:$dport@127.0.0.1\";" \
     'help_url = "https://help.example.org/smtp";' \
     'language_rules = ( { recipient = [".fr"]; languages = ["fr"]; } );')"
-me_start "$WORKDIR/me.conf" -d "inet:$dport@127.0.0.1"
+expect_eq "$WORKDIR/me.conf: configuration OK" \
+    "$("$ME_BIN" -t -c "$WORKDIR/me.conf" 2>&1)" "-t"
+me_start "$WORKDIR/me.conf" -p "inet:$mport@127.0.0.1"
+wait_port 127.0.0.1 "$dport" 10 || fail "the DSN door does not listen"
+dpid=$(sed -n 's/.*dsn: door started on .* (process \([0-9]*\)).*/\1/p' "$ME_LOG")
+[ -n "$dpid" ] && [ "$dpid" != "$ME_PID" ] || fail "no DSN door process: $(cat "$ME_LOG")"
 relay_door "$on" "inet:127.0.0.1:$dport"
 pfx_start "$mx"
 pfx_start "$on"
@@ -74,4 +88,22 @@ expect_match 'dsn [0-9]+: queue [0-9A-F]+: guidance added: 1 recipient\(s\) expl
     "$(cat "$ME_LOG")" "daemon log"
 n=$(grep -c 'guidance added' "$ME_LOG")
 expect_eq 5 "$n" "bounces enriched"
+
+# one daemon for the admin: SIGUSR1 reloads both processes, SIGTERM stops both
+alive() { [ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+kill -USR1 "$ME_PID"
+for ((i = 0; i < 50; i++)); do
+    grep -q 'dsn: configuration reloaded' "$ME_LOG" && break
+    sleep 0.1
+done
+expect_match '^milter-explain: configuration reloaded' "$(cat "$ME_LOG")" "daemon log"
+expect_match '^milter-explain: dsn: configuration reloaded' "$(cat "$ME_LOG")" "daemon log"
+# (libmilter notices a stop within 5 s: the daemon's, then the door's)
+kill -TERM "$ME_PID"
+for ((i = 0; i < 150; i++)); do
+    alive "$ME_PID" || alive "$dpid" || break
+    sleep 0.1
+done
+alive "$dpid" && fail "the DSN door's process outlived the daemon"
+alive "$ME_PID" && fail "the daemon did not stop"
 exit 0
