@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # dsn_bench.sh - what the DSN door costs (issue 15)
 #
 # 1. Local submissions: BENCH_MSGS (1000) messages submitted one by one

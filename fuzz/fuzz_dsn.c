@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_dsn - the DSN door's parser and rewriter on hostile messages
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dsn - delivery status notifications: recognise one, read it, and add
  * guidance to the part people read

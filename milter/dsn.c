@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dsn - read a delivery status notification (RFC 3464, RFC 6522)
  *

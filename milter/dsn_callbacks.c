@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dsn_callbacks - the libmilter side of the DSN door
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dsn_rewrite - add guidance to the part of a bounce people read
  *

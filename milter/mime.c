@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mime - the small, bounded part of MIME the DSN door needs
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """dsn_check.py - compare the bounces of a relay with the DSN door and
 of the same relay without it (tests/integration/test_dsn.sh).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # relay_dsn.sh - two Postfix instances on loopback for bounce (DSN) tests
 #
 # Source it after lib.sh:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_dsn.sh - the DSN door with real Postfix instances on loopback
 #
 # One MX refuses bob (550 5.1.1 user unknown), dmarc (550 5.7.26 via

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_dsn_sendmail.sh - do Sendmail's own DSNs ever reach a milter?
 #
 # A private Sendmail 8.17 (sendmail.sh) with the daemon's DSN door as its

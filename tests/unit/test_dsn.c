@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_dsn - the DSN door's pure part on real Postfix 3.7 bounces
  * (tests/data/dsn/, made by generate.sh): what is added, in which

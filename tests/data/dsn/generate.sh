@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # generate.sh - regenerate the real Postfix DSNs of tests/data/dsn/ (root)
 #
 # Starts the two throw-away instances of tests/integration/relay_dsn.sh (no
