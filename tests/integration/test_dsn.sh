@@ -19,9 +19,9 @@
 # dsn_socket, SIGUSR1 reloads both processes, SIGTERM stops both.
 set -u
 srcdir=${srcdir:-$(dirname "$0")}
-. "$srcdir/lib.sh"
-. "$srcdir/daemon.sh"
-. "$srcdir/relay_dsn.sh"
+. "$srcdir/tests/integration/lib.sh" 2>/dev/null || . "$(dirname "$0")/lib.sh" || exit 99
+. "$PFX_LIBDIR/daemon.sh" || exit 99
+. "$PFX_LIBDIR/relay_dsn.sh" || exit 99
 need_root
 need_postfix
 workdir_new
@@ -77,7 +77,7 @@ Undelivered Mail Returned to Sender|dmarc fr${t}==> <dmarc@mx.example>: 550 5.7.
 |local
 EOF
 for u in alice marie; do
-    "$PYTHON" "$srcdir/dsn_check.py" "$(relay_maildir "$on" $u)" \
+    "$PYTHON" "$PFX_LIBDIR/dsn_check.py" "$(relay_maildir "$on" $u)" \
         "$(relay_maildir "$off" $u)" "$WORKDIR/expect-$u" >&2 ||
         fail "$u's mail"
 done

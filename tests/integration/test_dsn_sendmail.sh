@@ -13,9 +13,9 @@
 # server receives, never the mail it writes itself. The answer goes into
 # README.md's support table.
 srcdir=${srcdir:-$(dirname "$0")}
-. "$srcdir/lib.sh"
-. "$PFX_LIBDIR/daemon.sh"
-. "$PFX_LIBDIR/sendmail.sh"
+. "$srcdir/tests/integration/lib.sh" 2>/dev/null || . "$(dirname "$0")/lib.sh" || exit 99
+. "$PFX_LIBDIR/daemon.sh" || exit 99
+. "$PFX_LIBDIR/sendmail.sh" || exit 99
 
 need_root
 need_cmd timeout "$PYTHON"
