@@ -24,6 +24,7 @@ top_builddir=${top_builddir:-$here/..}
 . "$top_srcdir/tests/integration/lib.sh"
 export MILTER_EXPLAIN=${MILTER_EXPLAIN:-$top_builddir/milter/milter-explain}
 . "$PFX_LIBDIR/daemon.sh"
+. "$PFX_LIBDIR/relay.sh"
 . "$PFX_LIBDIR/relay_dsn.sh"
 . "$top_srcdir/bench/benchlib.sh"
 msgs=${BENCH_MSGS:-1000}
@@ -36,12 +37,12 @@ me_config "$WORKDIR/me.conf" 'help_url = "https://help.example.org/smtp";'
 me_daemon "$WORKDIR/me.conf" -d "unix:$WORKDIR/dsn.sock"
 chmod 0666 "$WORKDIR/dsn.sock"
 mx=$WORKDIR/mx on=$WORKDIR/on off=$WORKDIR/off
-relay_mx_new "$mx" "$(free_port)"
+mx_new "$mx" "$(free_port)"
 for r in "$on" "$off"; do
-    relay_new "$r" "$(free_port)" "$mx"
+    dsn_relay "$r" "$(free_port)" "$(pfx_port "$mx")"
     pfx_set "$r" default_process_limit=200
 done
-relay_door "$on" "unix:$WORKDIR/dsn.sock"
+dsn_door "$on" "unix:$WORKDIR/dsn.sock"
 pfx_start "$mx"
 pfx_start "$on"
 pfx_start "$off"
@@ -51,27 +52,22 @@ mib() {
     awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'
 }
 
-# maildir_count DIR USER: messages USER has
-maildir_count() {
-    find "$(relay_maildir "$1" "$2")/new" -type f 2>/dev/null | wc -l
-}
-
-# batch RELAY N: submit N messages alice -> marie with sendmail(1), wait
+# batch RELAY N: submit N messages sender -> marie with sendmail(1), wait
 # until all are delivered; print the seconds it took
 batch() {
     local r=$1 n=$2 start want i
-    want=$(($(maildir_count "$r" marie) + n))
+    want=$(($(dsn_count "$r" marie) + n))
     start=$(now)
     for ((i = 0; i < n; i++)); do
-        printf 'From: alice@relay.example\nTo: marie@relay.fr\nSubject: local %d\n\nHello.\n' "$i" |
-            /usr/sbin/sendmail -C "$r/etc" -f alice@relay.example marie@relay.fr ||
+        printf 'From: sender@relay.test\nTo: marie@relay.fr\nSubject: local %d\n\nHello.\n' "$i" |
+            /usr/sbin/sendmail -C "$r/etc" -f sender@relay.test marie@relay.fr ||
             fail "sendmail failed"
     done
     for ((i = 0; i < 1200; i++)); do
-        [ "$(maildir_count "$r" marie)" -ge "$want" ] && break
+        [ "$(dsn_count "$r" marie)" -ge "$want" ] && break
         sleep 0.05
     done
-    [ "$(maildir_count "$r" marie)" -ge "$want" ] || fail "batch on $r not delivered"
+    [ "$(dsn_count "$r" marie)" -ge "$want" ] || fail "batch on $r not delivered"
     elapsed "$start"
 }
 
@@ -103,20 +99,20 @@ echo "daemon before: VmRSS $(mib "$rss0") MiB, threads $(proc_status "$ME_PID" T
 # MX), numbered from FIRST; wait for their N bounces; print the seconds
 burst() {
     local n=$1 first=$2 want start i
-    want=$(($(maildir_count "$on" alice) + n))
+    want=$(($(dsn_count "$on" sender) + n))
     start=$(now)
     "$PYTHON" -c 'import smtplib, sys
 s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=30)
 for i in range(int(sys.argv[3]), int(sys.argv[3]) + int(sys.argv[2])):
-    s.sendmail("alice@relay.example", ["bob@mx.example"],
-               "From: alice@relay.example\r\nTo: bob@mx.example\r\n"
+    s.sendmail("sender@relay.test", ["bob@test.example"],
+               "From: sender@relay.test\r\nTo: bob@test.example\r\n"
                "Subject: burst %d\r\n\r\nHello.\r\n" % i)
 s.quit()' "$(pfx_port "$on")" "$n" "$first" || fail "SMTP submission"
     for ((i = 0; i < 3000; i++)); do
-        [ "$(maildir_count "$on" alice)" -ge "$want" ] && break
+        [ "$(dsn_count "$on" sender)" -ge "$want" ] && break
         sleep 0.05
     done
-    [ "$(maildir_count "$on" alice)" -ge "$want" ] || fail "the bounces did not all arrive"
+    [ "$(dsn_count "$on" sender)" -ge "$want" ] || fail "the bounces did not all arrive"
     elapsed "$start"
 }
 t1=$(burst $((msgs / 2)) 0)
@@ -127,7 +123,7 @@ rss2=$(proc_status "$ME_PID" VmRSS)
 hwm=$(proc_status "$ME_PID" VmHWM)
 echo "second half: $((msgs / 2)) more in $t2 s, daemon VmRSS $(mib "$rss2") MiB" \
     "(VmHWM $(mib "$hwm") MiB), threads $(proc_status "$ME_PID" Threads), fds $(proc_fds "$ME_PID")"
-enriched=$(grep -l '^==> <bob@mx.example>: 550 5.1.1, ' "$(relay_maildir "$on" alice)"/new/* | wc -l)
+enriched=$(grep -l '^==> <bob@test.example>: 550 5.1.1, ' "$(dsn_maildir "$on" sender)"/new/* | wc -l)
 echo "bounces with the door's guidance: $enriched of $msgs;" \
     "VmRSS growth between the halves: $(mib $((rss2 - rss1))) MiB (target: under 16 MiB, no growth)"
 [ "$enriched" -ge "$msgs" ] || fail "not every bounce was enriched"

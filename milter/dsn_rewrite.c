@@ -23,6 +23,8 @@
 #include <string.h>
 
 #define ADDR_SHOWN 120 /* bytes of a recipient address in a title */
+#define MAIL_WIDTH 72  /* a mail client's line, at most (line_width is
+			* for SMTP replies, which may be wider) */
 
 /* say0 - the reason into why; returns 0 (unchanged) */
 __attribute__((format(printf, 3, 4))) static int say0(char *why,
@@ -50,6 +52,13 @@ static void rcpt_domain(const char *rcpt, char *out, size_t outlen)
 	n = strcspn(at + 1, ">");
 	if (n < outlen)
 		snprintf(out, outlen, "%.*s", (int)n, at + 1);
+}
+
+/* mail_width - the width guidance is wrapped at in a mail body */
+static size_t mail_width(const struct config *cfg)
+{
+	return cfg->line_width < MAIL_WIDTH ? (size_t)cfg->line_width
+					    : MAIL_WIDTH;
 }
 
 /* add_title - "==> <addr>: 550 5.1.1, Title", folded, onto out */
@@ -81,7 +90,7 @@ static void add_title(const struct config *cfg, const struct dsn_rcpt *r,
 	if (e && e->title)
 		buf_printf(&raw, ", %s", e->title);
 	sanitize_text(&clean, raw.s, raw.len, flags);
-	sanitize_fold(&folded, clean.s, (size_t)cfg->line_width);
+	sanitize_fold(&folded, clean.s, mail_width(cfg));
 	for (size_t i = 0; i < folded.n; i++) {
 		buf_adds(out, folded.v[i]);
 		buf_addc(out, '\n');
@@ -90,6 +99,26 @@ static void add_title(const struct config *cfg, const struct dsn_rcpt *r,
 	buf_release(&addr);
 	buf_release(&clean);
 	buf_release(&raw);
+}
+
+/* add_wrapped - one guidance line (a sentence) wrapped at width for a
+ * mail client, onto out; a line without a space (a link) stays whole */
+static void add_wrapped(struct buf *out, const char *line, size_t width)
+{
+	struct strlist folded;
+
+	if (strchr(line, ' ') == NULL) {
+		buf_adds(out, line);
+		buf_addc(out, '\n');
+		return;
+	}
+	strlist_init(&folded);
+	sanitize_fold(&folded, line, width);
+	for (size_t i = 0; i < folded.n; i++) {
+		buf_adds(out, folded.v[i]);
+		buf_addc(out, '\n');
+	}
+	strlist_release(&folded);
 }
 
 /* dsn_sections - see dsn.h */
@@ -120,10 +149,8 @@ void dsn_sections(const struct config *cfg, const struct dsn_report *rep,
 		if (lines.n) {
 			buf_addc(out, '\n');
 			add_title(cfg, r, langs, utf8 ? SAN_UTF8 : 0, out);
-			for (size_t k = 0; k < lines.n; k++) {
-				buf_adds(out, lines.v[k]);
-				buf_addc(out, '\n');
-			}
+			for (size_t k = 0; k < lines.n; k++)
+				add_wrapped(out, lines.v[k], mail_width(cfg));
 		}
 		strlist_release(&lines);
 	}

@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # test_dsn.sh - the DSN door with real Postfix instances on loopback
 #
-# One MX refuses bob (550 5.1.1 user unknown), dmarc (550 5.7.26 via
-# check_recipient_access) and slow (450: a delay notice, then a bounce
-# after maximal_queue_lifetime). Two sending relays send the same
-# messages to it: "on" passes its own bounces to the daemon's DSN door
-# (non_smtpd_milters, internal_mail_filter_classes = bounce), "off" has
-# no milter. alice@relay.example reads English, marie@relay.fr French
-# (language_rules). dsn_check.py then reads every message both local
+# One MX (relay.sh's, plus relay_dsn.sh's dmarc) refuses bob (550 5.1.1
+# user unknown), dmarc (550 5.7.26 via check_recipient_access) and grey
+# (450: a delay notice, then a bounce after maximal_queue_lifetime). Two
+# sending relays send the same messages to it: "on" passes its own
+# bounces to the daemon's DSN door (non_smtpd_milters,
+# internal_mail_filter_classes = bounce), "off" has no milter.
+# sender@relay.test reads English, marie@relay.fr French (language_rules). dsn_check.py then reads every message both local
 # users received with Python's email package: guidance for the right
 # code in the text part, and each message of "on" is the message of
 # "off" with exactly one insertion at the end of that part (the
@@ -21,15 +21,17 @@ set -u
 srcdir=${srcdir:-$(dirname "$0")}
 . "$srcdir/tests/integration/lib.sh" 2>/dev/null || . "$(dirname "$0")/lib.sh" || exit 99
 . "$PFX_LIBDIR/daemon.sh" || exit 99
+. "$PFX_LIBDIR/relay.sh" || exit 99
 . "$PFX_LIBDIR/relay_dsn.sh" || exit 99
 need_root
 need_postfix
 workdir_new
 
 mx=$WORKDIR/mx on=$WORKDIR/on off=$WORKDIR/off
-relay_mx_new "$mx" "$(free_port)"
-relay_new "$on" "$(free_port)" "$mx"
-relay_new "$off" "$(free_port)" "$mx"
+mx_new "$mx" "$(free_port)"
+dsn_mx "$mx"
+dsn_relay "$on" "$(free_port)" "$(pfx_port "$mx")"
+dsn_relay "$off" "$(free_port)" "$(pfx_port "$mx")"
 dport=$(free_port)
 mport=$(free_port)
 # -t checks the DSN door's socket as it checks the others
@@ -47,38 +49,38 @@ me_start "$WORKDIR/me.conf" -p "inet:$mport@127.0.0.1"
 wait_port 127.0.0.1 "$dport" 10 || fail "the DSN door does not listen"
 dpid=$(sed -n 's/.*dsn: door started on .* (process \([0-9]*\)).*/\1/p' "$ME_LOG")
 [ -n "$dpid" ] && [ "$dpid" != "$ME_PID" ] || fail "no DSN door process: $(cat "$ME_LOG")"
-relay_door "$on" "inet:127.0.0.1:$dport"
+dsn_door "$on" "inet:127.0.0.1:$dport"
 pfx_start "$mx"
 pfx_start "$on"
 pfx_start "$off"
 
 for r in "$on" "$off"; do
-    relay_send "$r" alice@relay.example bob@mx.example "unknown user"
-    relay_send "$r" alice@relay.example dmarc@mx.example "dmarc"
-    relay_send "$r" alice@relay.example slow@mx.example "slow"
-    relay_send "$r" marie@relay.fr dmarc@mx.example "dmarc fr"
-    relay_send "$r" alice@relay.example marie@relay.fr "local"
+    relay_send "$r" bob@test.example "unknown user"
+    relay_send "$r" dmarc@test.example "dmarc"
+    relay_send "$r" grey@test.example "slow"
+    relay_send "$r" dmarc@test.example "dmarc fr" marie@relay.fr
+    dsn_submit "$r" sender@relay.test marie@relay.fr "local"
 done
-# alice: three bounces and a delay notice; marie: a bounce and local mail
+# sender: three bounces and a delay notice; marie: a bounce and local mail
 for r in "$on" "$off"; do
-    relay_wait_mail "$r" alice 4 40 >/dev/null || fail "alice's bounces"
-    relay_wait_mail "$r" marie 2 20 >/dev/null || fail "marie's mail"
+    dsn_wait "$r" sender 4 40 || fail "sender's bounces"
+    dsn_wait "$r" marie 2 20 || fail "marie's mail"
 done
 
 t=$'\t'
-cat >"$WORKDIR/expect-alice" <<EOF
-Undelivered Mail Returned to Sender|unknown user${t}==> <bob@mx.example>: 550 5.1.1, Recipient mailbox does not exist${t}This address does not exist at the receiving domain${t}https://help.example.org/smtp/en/5.1.1.html
-Undelivered Mail Returned to Sender|dmarc${t}==> <dmarc@mx.example>: 550 5.7.26, ${t}DKIM${t}https://help.example.org/smtp/en/5.7.26.html
-Delayed Mail (still being retried)|slow${t}==> <slow@mx.example>: 450 4.2.0, ${t}https://help.example.org/smtp/en/4.2.0.html
-Undelivered Mail Returned to Sender|slow${t}==> <slow@mx.example>: 450 4.2.0, ${t}https://help.example.org/smtp/en/4.2.0.html
+cat >"$WORKDIR/expect-sender" <<EOF
+Undelivered Mail Returned to Sender|unknown user${t}==> <bob@test.example>: 550 5.1.1, Recipient mailbox does not exist${t}This address does not exist at the receiving domain${t}https://help.example.org/smtp/en/5.1.1.html
+Undelivered Mail Returned to Sender|dmarc${t}==> <dmarc@test.example>: 550 5.7.26, ${t}DKIM${t}https://help.example.org/smtp/en/5.7.26.html
+Delayed Mail (still being retried)|slow${t}==> <grey@test.example>: 450 4.2.0, ${t}https://help.example.org/smtp/en/4.2.0.html
+Undelivered Mail Returned to Sender|slow${t}==> <grey@test.example>: 450 4.2.0, ${t}https://help.example.org/smtp/en/4.2.0.html
 EOF
 cat >"$WORKDIR/expect-marie" <<EOF
-Undelivered Mail Returned to Sender|dmarc fr${t}==> <dmarc@mx.example>: 550 5.7.26, ${t}DKIM${t}https://help.example.org/smtp/fr/5.7.26.html
+Undelivered Mail Returned to Sender|dmarc fr${t}==> <dmarc@test.example>: 550 5.7.26, ${t}DKIM${t}https://help.example.org/smtp/fr/5.7.26.html
 |local
 EOF
-for u in alice marie; do
-    "$PYTHON" "$PFX_LIBDIR/dsn_check.py" "$(relay_maildir "$on" $u)" \
-        "$(relay_maildir "$off" $u)" "$WORKDIR/expect-$u" >&2 ||
+for u in sender marie; do
+    "$PYTHON" "$PFX_LIBDIR/dsn_check.py" "$(dsn_maildir "$on" $u)" \
+        "$(dsn_maildir "$off" $u)" "$WORKDIR/expect-$u" >&2 ||
         fail "$u's mail"
 done
 

@@ -138,7 +138,7 @@ static void check_splice(const struct msg *m, const struct buf *out,
 /* the exact guidance for bob, as alice reads it (English, help link) */
 static const char unknown_en[] =
     "\n"
-    "==> <bob@mx.example>: 550 5.1.1, Recipient mailbox does not exist\n"
+    "==> <bob@test.example>: 550 5.1.1, Recipient mailbox does not exist\n"
     "This address does not exist at the receiving domain: the part before the\n"
     "@ is unknown there.\n"
     "Check the spelling, or ask the person for their current address: they\n"
@@ -156,7 +156,7 @@ static void test_exact_english(void **state)
 		msg_load(&m, "bounce-unknown", crlf);
 		buf_init(&out);
 		buf_init(&want);
-		assert_int_equal(rewrite(cfg_en, &m, "<alice@relay.example>",
+		assert_int_equal(rewrite(cfg_en, &m, "<sender@relay.test>",
 					 &out, why, sizeof(why)), 1);
 		check_splice(&m, &out, &added);
 		for (const char *p = unknown_en; *p; p++) {
@@ -183,24 +183,24 @@ struct case_ {
 static void test_cases(void **state)
 {
 	static const struct case_ cases[] = {
-	    {"bounce-dmarc", &cfg_en, "<alice@relay.example>",
-	     {"==> <dmarc@mx.example>: 550 5.7.26, ", "DKIM", NULL}},
-	    {"bounce-two", &cfg_en, "alice@relay.example",
-	     {"==> <bob@mx.example>: 550 5.1.1,", "==> <dmarc@mx.example>: 550 5.7.26,",
+	    {"bounce-dmarc", &cfg_en, "<sender@relay.test>",
+	     {"==> <dmarc@test.example>: 550 5.7.26, ", "DKIM", NULL}},
+	    {"bounce-two", &cfg_en, "sender@relay.test",
+	     {"==> <bob@test.example>: 550 5.1.1,", "==> <dmarc@test.example>: 550 5.7.26,",
 	      NULL}},
-	    {"delay-slow", &cfg_en, "<alice@relay.example>",
-	     {"==> <slow@mx.example>: 450 4.2.0,", NULL}},
-	    {"bounce-slow", &cfg_en, "<alice@relay.example>",
-	     {"==> <slow@mx.example>: 450 4.2.0,", NULL}},
-	    {"bounce-unknown", &cfg_fr, "<alice@relay.fr>",
-	     {"==> <bob@mx.example>: 550 5.1.1, Boîte aux lettres du "
+	    {"delay-slow", &cfg_en, "<sender@relay.test>",
+	     {"==> <grey@test.example>: 450 4.2.0,", NULL}},
+	    {"bounce-slow", &cfg_en, "<sender@relay.test>",
+	     {"==> <grey@test.example>: 450 4.2.0,", NULL}},
+	    {"bounce-unknown", &cfg_fr, "<sender@relay.fr>",
+	     {"==> <bob@test.example>: 550 5.1.1, Boîte aux lettres du "
 	      "destinataire\r\ninexistante\r\nCette adresse n'existe pas",
 	      "Vérifiez l'orthographe", NULL}},
-	    {"bounce-unknown", &cfg_fr, "<alice@relay.example>",
+	    {"bounce-unknown", &cfg_fr, "<sender@relay.test>",
 	     {"Recipient mailbox does not exist", NULL}},
 	    {"delay-slow", &cfg_fr, "<marie@relay.fr>",
-	     {"==> <slow@mx.example>: 450 4.2.0, Problème de boîte aux lettres",
-	      NULL}},
+	     {"==> <grey@test.example>: 450 4.2.0, La boîte ne peut pas encore",
+	      "Votre serveur de messagerie garde le message", NULL}},
 	};
 
 	(void)state;
@@ -377,7 +377,7 @@ static void test_unchanged(void **state)
 		int over;
 		const char *why;
 	} cases[] = {
-	    {NULL, NULL, "<alice@relay.example>", 0, "not a bounce"},
+	    {NULL, NULL, "<sender@relay.test>", 0, "not a bounce"},
 	    {NULL, NULL, "<>", 1, "over the size cap"},
 	    {"multipart/report", "multipart/mixed", "<>", 0,
 	     "not a delivery-status report (multipart/mixed)"},
@@ -411,7 +411,7 @@ static void test_unchanged(void **state)
 		else
 			msg_load(&m, "bounce-two", 1);
 		buf_init(&out);
-		dm = (struct dsn_msg){cases[i].sender, "<alice@relay.example>",
+		dm = (struct dsn_msg){cases[i].sender, "<sender@relay.test>",
 				      m.ctype, m.cte, m.body.s, m.body.len,
 				      cases[i].over};
 		if (cases[i].why == NULL) {
@@ -456,7 +456,7 @@ static void test_truncated(void **state)
 	assert_int_equal(dsn_parse(m.ctype, m.body.s, m.body.len, &rep, why,
 				   sizeof(why)), 0);
 	assert_int_equal(rep.n, 2);
-	assert_string_equal(rep.rcpt[1].addr, "dmarc@mx.example");
+	assert_string_equal(rep.rcpt[1].addr, "dmarc@test.example");
 	assert_int_equal(rep.rcpt[1].st.code, 550);
 	assert_int_equal(rep.rcpt[1].st.detail, 26);
 	assert_non_null(strstr(rep.rcpt[1].diag, "DMARC policy. Please"));
