@@ -10,7 +10,10 @@
 #    to its last delivery. The ratio of the totals and of the medians of
 #    the batches (this machine is shared: the median ignores a batch
 #    another job slowed down). The door accepts each message at MAIL
-#    FROM. Target: ratio <= 1.05.
+#    FROM. Target: ratio <= 1.05. A third relay has bench/nullmilter -q
+#    (a milter that negotiates as little as milter-explain's milter door
+#    and does nothing) in non_smtpd_milters: what any milter session
+#    costs Postfix's cleanup, apart from the door's own work.
 # 2. A burst of BENCH_MSGS bounces: as many messages sent over SMTP to
 #    a user the MX does not know, in two halves; every bounce goes through
 #    the door, which adds its guidance. The daemon (detached, -d only: one
@@ -36,16 +39,22 @@ workdir_new
 me_config "$WORKDIR/me.conf" 'help_url = "https://help.example.org/smtp";'
 me_daemon "$WORKDIR/me.conf" -d "unix:$WORKDIR/dsn.sock"
 chmod 0666 "$WORKDIR/dsn.sock"
-mx=$WORKDIR/mx on=$WORKDIR/on off=$WORKDIR/off
+nullmilter=$(bench_tool nullmilter)
+bg_start "$nullmilter" -q "unix:$WORKDIR/null.sock" 2>"$WORKDIR/null.log"
+for ((i = 0; i < 50; i++)); do [ -S "$WORKDIR/null.sock" ] && break; sleep 0.1; done
+chmod 0666 "$WORKDIR/null.sock"
+mx=$WORKDIR/mx on=$WORKDIR/on off=$WORKDIR/off null=$WORKDIR/null
 mx_new "$mx" "$(free_port)"
-for r in "$on" "$off"; do
+for r in "$on" "$off" "$null"; do
     dsn_relay "$r" "$(free_port)" "$(pfx_port "$mx")"
     pfx_set "$r" default_process_limit=200
 done
 dsn_door "$on" "unix:$WORKDIR/dsn.sock"
+dsn_door "$null" "unix:$WORKDIR/null.sock"
 pfx_start "$mx"
 pfx_start "$on"
 pfx_start "$off"
+pfx_start "$null"
 
 # mib KB - a /proc reading in kB as MiB
 mib() {
@@ -76,21 +85,30 @@ echo "== 1. $msgs local submissions through sendmail(1), door on vs off"
 # warm-up: the first batches start pickup, cleanup and virtual processes
 batch "$off" $((msgs / 8)) >/dev/null
 batch "$on" $((msgs / 8)) >/dev/null
-t_on=0 t_off=0 q=$((msgs / 8)) ons=() offs=()
+batch "$null" $((msgs / 8)) >/dev/null
+t_on=0 t_off=0 t_null=0 q=$((msgs / 8)) ons=() offs=() nulls=()
 for round in 1 2 3 4; do
     a=$(batch "$off" "$q")
     b=$(batch "$on" "$q")
-    c=$(batch "$on" "$q")
-    d=$(batch "$off" "$q")
-    echo "round $round ($q messages a batch): off $a s, on $b s, on $c s, off $d s"
-    offs+=("$a" "$d")
-    ons+=("$b" "$c")
-    t_off=$(awk -v x="$t_off" -v y="$a" -v z="$d" 'BEGIN { print x + y + z }')
-    t_on=$(awk -v x="$t_on" -v y="$b" -v z="$c" 'BEGIN { print x + y + z }')
+    c=$(batch "$null" "$q")
+    d=$(batch "$null" "$q")
+    e=$(batch "$on" "$q")
+    f=$(batch "$off" "$q")
+    echo "round $round ($q messages a batch): off $a s, on $b s, null $c s, null $d s, on $e s, off $f s"
+    offs+=("$a" "$f")
+    ons+=("$b" "$e")
+    nulls+=("$c" "$d")
+    t_off=$(awk -v x="$t_off" -v y="$a" -v z="$f" 'BEGIN { print x + y + z }')
+    t_on=$(awk -v x="$t_on" -v y="$b" -v z="$e" 'BEGIN { print x + y + z }')
+    t_null=$(awk -v x="$t_null" -v y="$c" -v z="$d" 'BEGIN { print x + y + z }')
 done
-echo "local submissions: $((q * 8)) without the door in $t_off s," \
-    "$((q * 8)) with it in $t_on s: ratio on/off $(ratio "$t_on" "$t_off")," \
-    "of the median batches $(ratio "$(median "${ons[@]}")" "$(median "${offs[@]}")") (target <= 1.05)"
+echo "local submissions: $((q * 8)) without a milter in $t_off s," \
+    "$((q * 8)) with the door in $t_on s, $((q * 8)) with nullmilter -q in $t_null s"
+echo "ratio door/none $(ratio "$t_on" "$t_off") (median batches" \
+    "$(ratio "$(median "${ons[@]}")" "$(median "${offs[@]}")"); target <= 1.05)," \
+    "nullmilter/none $(ratio "$t_null" "$t_off") (median batches" \
+    "$(ratio "$(median "${nulls[@]}")" "$(median "${offs[@]}")"))," \
+    "door/nullmilter $(ratio "$t_on" "$t_null")"
 
 echo "== 2. a burst of $msgs bounces through the door"
 rss0=$(proc_status "$ME_PID" VmRSS)
