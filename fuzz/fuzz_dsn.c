@@ -4,7 +4,7 @@
  *
  * The input is a control byte, then the message. Control bits: 0-1 pick
  * one of three configs (English with a help link; French for ".fr"
- * recipients, UTF-8; narrow lines and a rule with a pattern); bit 2: the
+ * recipients; narrow lines and a rule with a pattern); bit 2: the
  * rest is a whole message (top-level header fields, then the body), else
  * the body of a report whose boundary is "b"; bit 3: LF becomes CRLF in
  * the body; bit 4: the rest is one recipient block, repeated 100 times
@@ -35,7 +35,7 @@ static const char *const config_text[NCONFIGS] = {
 	"languages = [\"en\"];\n"
 	"help_url = \"https://help.example/smtp\";\n",
 	"knowledge_base = \"" FUZZ_KB_DIR "\";\n"
-	"languages = [\"en\"]; utf8 = true;\n"
+	"languages = [\"en\"];\n"
 	"language_rules = ( { recipient = [\".fr\"]; languages = [\"fr\", "
 	"\"en\"]; } );\n",
 	"knowledge_base = \"" FUZZ_KB_DIR "\";\n"
