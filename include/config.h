@@ -115,6 +115,8 @@ struct config {
 	struct strlist languages; /* reply languages, in order */
 	char *milter_socket;      /* NULL: no milter */
 	char *socketmap_socket;   /* NULL: no socketmap */
+	char *dsn_socket;         /* NULL: no DSN door (bounces) */
+	int dsn_max_size;         /* body bytes the DSN door reads */
 	char *user;
 	char *pid_file;
 	char *help_url;           /* NULL: no link line */

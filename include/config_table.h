@@ -21,6 +21,7 @@ enum config_type {
 	CFG_STRING, /* printable text */
 	CFG_PATH,   /* text; relative to the directory of the file setting it */
 	CFG_URL,    /* printable text, no space, no '$', at most max bytes */
+	CFG_SOCKET, /* a libmilter socket specification, or "" for none */
 	CFG_INT,    /* a whole number in [min, max] */
 	CFG_BOOL,   /* true or false */
 	CFG_WORD,   /* one of the words of choices, stored as its index */

@@ -21,7 +21,9 @@
 enum guidance_target {
 	TARGET_MILTER, /* session values known to the daemon */
 	TARGET_FOOTER, /* Postfix fills client_address, client_port, ... */
-	TARGET_PLAIN   /* -x and tests: unknown values stay "unknown" */
+	TARGET_PLAIN,  /* -x and tests: unknown values stay "unknown" */
+	TARGET_BODY    /* a mail body (DSN door): as TARGET_PLAIN; req->utf8
+			* says whether its charset allows UTF-8 */
 };
 
 /* what guidance_req.rule means */

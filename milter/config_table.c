@@ -8,6 +8,7 @@
  * files config_table_defaults, config_table_apply and config_table_free.
  */
 #include "config_loader.h"
+#include "sockspec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +38,13 @@ const struct config_def config_settings[] = {
 	 config_parse_variables},
 	{"knowledge_base", CFG_PATH, SET, PKGDATADIR "/kb", 0, 0, F(kb_dir),
 	 NULL, NULL},
-	{"milter_socket", CFG_STRING, SET, NULL, 0, 0, F(milter_socket), NULL,
+	{"milter_socket", CFG_SOCKET, SET, NULL, 0, 0, F(milter_socket), NULL,
 	 NULL},
-	{"socketmap_socket", CFG_STRING, SET, NULL, 0, 0, F(socketmap_socket),
+	{"socketmap_socket", CFG_SOCKET, SET, NULL, 0, 0, F(socketmap_socket),
 	 NULL, NULL},
+	{"dsn_socket", CFG_SOCKET, SET, NULL, 0, 0, F(dsn_socket), NULL, NULL},
+	{"dsn_max_size", CFG_INT, SET, "262144", 4096, 8388608,
+	 F(dsn_max_size), NULL, NULL},
 	{"user", CFG_STRING, SET, NULL, 0, 0, F(user), NULL, NULL},
 	{"pid_file", CFG_PATH, SET, NULL, 0, 0, F(pid_file), NULL, NULL},
 	{"line_width", CFG_INT, SET, XSTR(LINE_WIDTH_DEFAULT), 40,
@@ -149,6 +153,21 @@ static int apply_url(struct config_loader *ld, const struct config_def *d,
 	return rc;
 }
 
+/* apply_socket - CFG_SOCKET: a string that sockspec_parse accepts */
+static int apply_socket(struct config_loader *ld, const struct config_def *d,
+			const config_setting_t *g, const char *name)
+{
+	char **out = field(ld->cfg, d), why[256];
+	struct sockspec ss;
+	int rc = confutil_get_string(&ld->src, g, name, out, 0);
+
+	if (rc > 0 && **out && sockspec_parse(*out, &ss, why, sizeof(why)) < 0)
+		return confutil_fail(&ld->src,
+				     config_setting_get_member(g, name),
+				     "'%s': %s", name, why);
+	return rc;
+}
+
 static int apply_group(struct config_loader *ld, const struct config_def *d,
 		       const config_setting_t *g);
 
@@ -167,6 +186,8 @@ static int apply_row(struct config_loader *ld, const struct config_def *d,
 					   d->type == CFG_PATH);
 	case CFG_URL:
 		return apply_url(ld, d, g, name);
+	case CFG_SOCKET:
+		return apply_socket(ld, d, g, name);
 	case CFG_INT:
 		return confutil_get_int(&ld->src, g, name, d->min, d->max,
 					field(ld->cfg, d));
@@ -256,6 +277,7 @@ void config_table_defaults(struct config *cfg)
 		case CFG_STRING:
 		case CFG_PATH:
 		case CFG_URL:
+		case CFG_SOCKET:
 			*(char **)field(cfg, d) = xstrdup(d->def);
 			break;
 		case CFG_INT:
@@ -290,7 +312,7 @@ void config_table_free(struct config *cfg)
 		if (d->offset == CFG_NO_FIELD)
 			continue;
 		if (d->type == CFG_STRING || d->type == CFG_PATH ||
-		    d->type == CFG_URL)
+		    d->type == CFG_URL || d->type == CFG_SOCKET)
 			free(*(char **)field(cfg, d));
 		else if (d->type == CFG_LANGS)
 			strlist_release(field(cfg, d));

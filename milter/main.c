@@ -8,11 +8,15 @@
  * privileges, then serves: libmilter's smfi_main for the milter, a thread
  * for the socketmap, and a sigwait thread that reloads the config on
  * SIGUSR1 (libmilter's own signal thread stops the milter on SIGHUP,
- * SIGTERM and SIGINT, as in OpenDKIM). -t, -x and --html run once
- * (oneshot.c) and exit. Only this file and callbacks.c use libmilter.
+ * SIGTERM and SIGINT, as in OpenDKIM). The DSN door (-d) has a
+ * libmilter instance of its own: in a child process (dsn_door.c) when
+ * the milter door runs here too; SIGUSR1 and SIGTERM reach it through
+ * this process. -t, -x and --html run once (oneshot.c) and exit. Only
+ * this file, callbacks.c and the dsn_callbacks.h files use libmilter.
  */
 #include "callbacks.h"
 #include "config.h"
+#include "dsn_callbacks.h"
 #include "log.h"
 #include "metrics.h"
 #include "metrics_http.h"
@@ -46,6 +50,7 @@ struct options {
 	const char *milter;
 	const char *socketmap;
 	const char *metrics; /* -M */
+	const char *dsn;
 	const char *explain;
 	const char *html; /* --html DIR */
 	const char *langs;
@@ -59,6 +64,8 @@ struct options {
 struct daemon {
 	const char *milter_spec; /* NULL: no milter */
 	const char *map_spec;	 /* NULL: no socketmap */
+	const char *dsn_spec;	 /* NULL: no DSN door */
+	pid_t dsn_pid;		 /* the DSN door's process; 0: none or here */
 	const char *pid_file;
 	const char *user;
 	struct sockspec ss; /* the milter socket, parsed */
@@ -73,12 +80,13 @@ struct daemon {
 
 static pthread_t reload_thread;
 static struct options opts;
+static pid_t dsn_child; /* SIGUSR1 goes on to it */
 
 /* usage - the options, on out */
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: milter-explain [-f] [-c FILE] [-p SPEC] [-m SPEC] [-M SPEC] [-u USER[:GROUP]] [-P FILE]\n"
+		"usage: milter-explain [-f] [-c FILE] [-p SPEC] [-m SPEC] [-M SPEC] [-d SPEC] [-u USER[:GROUP]] [-P FILE]\n"
 		"       milter-explain -t [-c FILE]\n"
 		"       milter-explain -x REPLY|- [-L LANG[,LANG]] [-c FILE]\n"
 		"       milter-explain --html DIR [-c FILE]\n"
@@ -86,6 +94,7 @@ static void usage(FILE *out)
 		"  -p, --milter SPEC     milter socket: unix:/path, inet:PORT@HOST, inet6:PORT@HOST\n"
 		"  -m, --socketmap SPEC  Postfix socketmap socket, same syntax\n"
 		"  -M, --metrics SPEC    serve GET /metrics on inet:PORT@HOST (HOST: loopback by default)\n"
+		"  -d, --dsn SPEC        DSN door (the MTA's own bounces), same syntax\n"
 		"  -f, --foreground      stay in the foreground, log to stderr too\n"
 		"  -t, --test            check the config and exit (0 valid, 1 not)\n"
 		"  -x, --explain REPLY   explain a reply line or code (\"-\": read a bounce on stdin)\n"
@@ -95,7 +104,7 @@ static void usage(FILE *out)
 		"  -P, --pid-file FILE   write the process id there\n"
 		"  -V, --version         print the version\n"
 		"  -h, --help            this text\n"
-		"Signals: SIGUSR1 reloads the config, SIGTERM stops.\n",
+		"Signals: SIGUSR1 reloads the config, SIGTERM stops (both doors).\n",
 		config_default_file());
 }
 
@@ -110,6 +119,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	    {"milter", required_argument, NULL, 'p'},
 	    {"socketmap", required_argument, NULL, 'm'},
 	    {"metrics", required_argument, NULL, 'M'},
+	    {"dsn", required_argument, NULL, 'd'},
 	    {"foreground", no_argument, NULL, 'f'},
 	    {"test", no_argument, NULL, 't'},
 	    {"explain", required_argument, NULL, 'x'},
@@ -125,13 +135,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int ch;
 
 	o->config = config_default_file();
-	while ((ch = getopt_long(argc, argv, "c:p:m:M:ftx:L:u:P:Vh", longopts,
+	while ((ch = getopt_long(argc, argv, "c:p:m:M:d:ftx:L:u:P:Vh", longopts,
 				 NULL)) != -1) {
 		switch (ch) {
 		case 'c': o->config = optarg; break;
 		case 'p': o->milter = optarg; break;
 		case 'm': o->socketmap = optarg; break;
 		case 'M': o->metrics = optarg; break;
+		case 'd': o->dsn = optarg; break;
 		case 'f': o->foreground = 1; break;
 		case 't': o->test = 1; break;
 		case 'x': o->explain = optarg; break;
@@ -159,6 +170,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->metrics && metrics_http_spec(o->metrics, &ss, err, sizeof(err)) < 0) {
 		fprintf(stderr, "milter-explain: -M: %s\n", err);
+		return EX_USAGE;
+	}
+	if (o->dsn && sockspec_parse(o->dsn, &ss, err, sizeof(err)) < 0) {
+		fprintf(stderr, "milter-explain: -d: %s\n", err);
 		return EX_USAGE;
 	}
 	return -1;
@@ -196,12 +211,15 @@ static void *reload_main(void *arg)
 			log_msg(LOG_ERR, "reload refused, the running configuration "
 				"stays: %s", err);
 			metrics_reload(0);
+			dsn_door_signal(dsn_child, SIGUSR1);
 			continue;
 		}
 		publish(cfg);
 		metrics_reload(1);
 		log_msg(LOG_INFO, "configuration reloaded from %s (generation %lu)",
 			opts.config, store_generation());
+		/* the DSN door's process validates and reloads on its own */
+		dsn_door_signal(dsn_child, SIGUSR1);
 	}
 	return NULL;
 }
@@ -315,6 +333,7 @@ static int daemon_plan(struct config *cfg, struct daemon *d)
 
 	d->milter_spec = opts.milter ? opts.milter : cfg->milter_socket;
 	d->map_spec = opts.socketmap ? opts.socketmap : cfg->socketmap_socket;
+	d->dsn_spec = opts.dsn ? opts.dsn : cfg->dsn_socket;
 	d->pid_file = opts.pid_file ? opts.pid_file : cfg->pid_file;
 	d->user = opts.user ? opts.user : cfg->user;
 	d->metrics_spec = opts.metrics ? opts.metrics : cfg->metrics_socket;
@@ -327,9 +346,12 @@ static int daemon_plan(struct config *cfg, struct daemon *d)
 		d->milter_spec = NULL;
 	if (d->map_spec && !*d->map_spec)
 		d->map_spec = NULL;
-	if (!d->milter_spec && !d->map_spec) {
-		fprintf(stderr, "milter-explain: nothing to serve: give -p or -m, or "
-			"milter_socket or socketmap_socket in %s\n", opts.config);
+	if (d->dsn_spec && !*d->dsn_spec)
+		d->dsn_spec = NULL;
+	if (!d->milter_spec && !d->map_spec && !d->dsn_spec) {
+		fprintf(stderr, "milter-explain: nothing to serve: give -p, -m or "
+			"-d, or milter_socket, socketmap_socket or dsn_socket in "
+			"%s\n", opts.config);
 		config_free(cfg);
 		return EX_USAGE;
 	}
@@ -367,11 +389,46 @@ static void chown_socket(const char *spec, uid_t uid, gid_t gid)
 		log_msg(LOG_WARNING, "chown %s: %s", ss.path, strerror(errno));
 }
 
-/* open_sockets - bind the milter and socketmap sockets; 0 or an exit code */
-static int open_sockets(struct daemon *d)
+/* open_dsn - the DSN door: in a child when the milter door is here too,
+ * else in this process; 0 or an exit code */
+static int open_dsn(struct daemon *d)
 {
 	char err[512];
 
+	if (d->milter_spec) {
+		struct dsn_door door = {d->dsn_spec, opts.config,
+					opts.foreground, d->user, d->uid,
+					d->gid};
+
+		if ((d->dsn_pid = dsn_door_fork(&door, err, sizeof(err))) < 0) {
+			d->dsn_pid = 0;
+			log_msg(LOG_ERR, "%s", err);
+			return EX_UNAVAILABLE;
+		}
+		dsn_child = d->dsn_pid;
+		return 0;
+	}
+	umask(007);
+	if (dsn_callbacks_register() < 0 ||
+	    smfi_setconn((char *)d->dsn_spec) != MI_SUCCESS ||
+	    smfi_opensocket(1) != MI_SUCCESS) {
+		log_msg(LOG_ERR, "cannot open the DSN socket %s", d->dsn_spec);
+		return EX_UNAVAILABLE;
+	}
+	if (d->user)
+		chown_socket(d->dsn_spec, d->uid, d->gid);
+	return 0;
+}
+
+/* open_sockets - bind the DSN, milter and socketmap sockets (the DSN
+ * door's first: it may fork); 0 or an exit code */
+static int open_sockets(struct daemon *d)
+{
+	char err[512];
+	int rc;
+
+	if (d->dsn_spec && (rc = open_dsn(d)) != 0)
+		return rc;
 	umask(007); /* sockets: the MTA's group may connect, others may not */
 	if (d->milter_spec) {
 		if (callbacks_register(d->ss.family == AF_UNIX) < 0 ||
@@ -443,11 +500,13 @@ static int serve(struct daemon *d)
 		return EX_OSERR;
 	}
 	log_msg(LOG_INFO,
-		"started %s: milter %s, socketmap %s, metrics %s, config %s",
+		"started %s: milter %s, socketmap %s, dsn %s, metrics %s, "
+		"config %s",
 		PACKAGE_VERSION, d->milter_spec ? d->milter_spec : "off",
 		d->map_spec ? d->map_spec : "off",
+		d->dsn_spec ? d->dsn_spec : "off",
 		d->metrics_spec ? d->metrics_spec : "off", opts.config);
-	if (d->milter_spec) {
+	if (d->milter_spec || d->dsn_spec) {
 		if (smfi_main() != MI_SUCCESS)
 			rc = EX_SOFTWARE;
 	} else {
@@ -495,6 +554,7 @@ int main(int argc, char **argv)
 	metrics_log_stop();
 	metrics_http_stop(d.mh);
 	socketmap_stop(d.sm);
+	dsn_door_stop(d.dsn_pid);
 	if (d.pid_file && rc != EX_CANTCREAT)
 		unlink(d.pid_file);
 	store_shutdown();

@@ -43,6 +43,8 @@ static void test_bad_configs(void **state)
 		{"utf8 = true;\n", 2,
 		 "'utf8' was removed: SMTP replies are always US-ASCII (accents "
 		 "transliterated); delete this line"},
+		{"dsn_socket = \"tcp:25\";\n", 2, "'dsn_socket': *"},
+		{"dsn_max_size = 100;\n", 2, "'dsn_max_size' *"},
 		{"rules = ( { name = \"a\"; code = 650; } );\n", 2,
 		 "impossible reply code 650: a code is 2xx to 5xx with a second "
 		 "digit of 0 to 5"},
@@ -186,6 +188,7 @@ static void test_settings_defaults(void **state)
 		case CFG_STRING:
 		case CFG_PATH:
 		case CFG_URL:
+		case CFG_SOCKET:
 			if (d->def == NULL)
 				assert_null(*(char *const *)f);
 			else

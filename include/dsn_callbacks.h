@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * dsn_callbacks - the libmilter side of the DSN door, and its process
+ *
+ * Exports: dsn_callbacks_register (smfi_register with the door's filter
+ * description: envelope, headers and body of the MTA's own messages,
+ * body replaced by dsn_rewrite's), and for a daemon that also serves
+ * the milter door, dsn_door_fork (the door in a child process with its
+ * own libmilter instance: libmilter serves one socket per process),
+ * dsn_door_signal and dsn_door_stop. Only these files, callbacks.c and
+ * main.c include <libmilter/mfapi.h>.
+ */
+#ifndef MILTER_EXPLAIN_DSN_CALLBACKS_H
+#define MILTER_EXPLAIN_DSN_CALLBACKS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* dsn_callbacks_register - register the door's filter; 0 or -1 */
+int dsn_callbacks_register(void);
+
+/* what the child needs to serve the door on its own */
+struct dsn_door {
+	const char *spec;    /* libmilter socket specification */
+	const char *config;  /* the file SIGUSR1 reloads */
+	int foreground;      /* -f: keep stderr, stay in the session */
+	const char *user;    /* NULL: keep the identity */
+	uid_t uid;
+	gid_t gid;
+};
+
+/*
+ * dsn_door_fork - start the door in a child process and wait until its
+ * socket is open. Call it before anything else opens a milter socket
+ * and before any thread starts, with the daemon's signals blocked. The
+ * child serves until SIGTERM, or until the process that called this
+ * function (or the daemon it becomes) is gone; SIGUSR1 reloads its
+ * config. Returns the child's pid, or -1 with the reason in err.
+ */
+pid_t dsn_door_fork(const struct dsn_door *d, char *err, size_t errlen);
+
+/* dsn_door_signal - send sig to the door's process (pid <= 0: none) */
+void dsn_door_signal(pid_t pid, int sig);
+
+/* dsn_door_stop - SIGTERM the door's process, wait for it (SIGKILL after 7 s) */
+void dsn_door_stop(pid_t pid);
+
+#endif
