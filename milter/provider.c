@@ -536,7 +536,8 @@ int provider_load(struct provider_set *ps, const char *dir, const struct kb *kb,
 
 		r->rank = tier * 1000000 + (int)i;
 	}
-	qsort(ps->rules, ps->nrules, sizeof(*ps->rules), rank_cmp);
+	if (ps->nrules > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(ps->rules, ps->nrules, sizeof(*ps->rules), rank_cmp);
 	build_gates(ps);
 	return 0;
 }
