@@ -53,6 +53,7 @@ static void lang_free(struct kb_lang *l)
 	for (size_t i = 0; i < l->n; i++)
 		entry_free(l->all[i]);
 	free(l->all);
+	kb_compare_free(&l->compares);
 	hash_free(l->entries);
 	free(l->code);
 	free(l->name);
@@ -452,12 +453,18 @@ static int load_file(struct kb_load *ld, struct kb_lang *l, const char *path,
 		rc = load_lang_file(ld, l, root);
 		goto out;
 	}
+	if (config_setting_length(root) == 1 &&
+	    (list = config_setting_get_member(root, "compare")) != NULL) {
+		rc = kb_compare_load(&ld->src, list, &l->compares);
+		goto out;
+	}
 	if (config_setting_length(root) != 1 ||
 	    (list = config_setting_get_member(root, "entries")) == NULL ||
 	    !config_setting_is_list(list)) {
 		rc = confutil_fail(&ld->src, root,
 				   "a knowledge-base file holds one 'entries = "
-				   "( ... );' list");
+				   "( ... );' list (or one 'compare = ( ... );' "
+				   "list)");
 		goto out;
 	}
 	n = config_setting_length(list);
