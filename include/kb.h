@@ -31,6 +31,7 @@ struct kb_entry {
 	struct strlist shorts;  /* the wire form, templates allowed */
 	struct strlist append;  /* site lines after the short form */
 	char *description, *when, *fix, *admin; /* admin may be NULL */
+	struct strlist related; /* keys of related entries ("535"), may be empty */
 	char *file;     /* where it was (last) defined */
 	int line;
 };

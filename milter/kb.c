@@ -31,6 +31,7 @@ static void entry_free(struct kb_entry *e)
 	free(e->title);
 	strlist_release(&e->shorts);
 	strlist_release(&e->append);
+	strlist_release(&e->related);
 	free(e->description);
 	free(e->when);
 	free(e->fix);
@@ -266,7 +267,33 @@ static int get_lines(struct kb_load *ld, const config_setting_t *g,
 
 static const char *const entry_keys[] = {
 	"code", "title", "short", "append", "description", "when", "fix",
-	"admin", "lang", NULL};
+	"admin", "related", "lang", NULL};
+
+/* get_related - related = ["535", "X.7.8"]: valid keys, not the entry's */
+static int get_related(struct kb_load *ld, const config_setting_t *g,
+		       const char *key, struct strlist *out)
+{
+	config_setting_t *s = config_setting_get_member(g, "related");
+	struct strlist tmp;
+
+	if (s == NULL)
+		return 0;
+	strlist_init(&tmp);
+	if (confutil_get_strings(&ld->src, s, "related", &tmp) < 0)
+		return -1;
+	for (size_t i = 0; i < tmp.n; i++)
+		if (!kb_key_valid(tmp.v[i]) || strcmp(tmp.v[i], key) == 0) {
+			confutil_fail(&ld->src, s,
+				      "'related': \"%s\" is not the code of "
+				      "another entry",
+				      tmp.v[i]);
+			strlist_release(&tmp);
+			return -1;
+		}
+	strlist_release(out);
+	*out = tmp;
+	return 1;
+}
 
 /* dup_or_null - a copy of s, or NULL */
 static char *dup_or_null(const char *s)
@@ -296,6 +323,7 @@ static void seed_entry(const struct kb_lang *l, struct kb_entry *e)
 	e->when = dup_or_null(from->when);
 	e->fix = dup_or_null(from->fix);
 	e->admin = dup_or_null(from->admin);
+	strlist_copy(&e->related, &from->related);
 }
 
 /* load_entry - one entry of an entries list, merged into l */
@@ -327,6 +355,7 @@ static int load_entry(struct kb_load *ld, struct kb_lang *l,
 		e->key = xstrdup(key);
 		strlist_init(&e->shorts);
 		strlist_init(&e->append);
+		strlist_init(&e->related);
 		if (ld->site)
 			seed_entry(l, e);
 	} else if (!ld->site) {
@@ -339,7 +368,8 @@ static int load_entry(struct kb_load *ld, struct kb_lang *l,
 	    (rc = get_text(ld, g, "description", &e->description)) < 0 ||
 	    (rc = get_text(ld, g, "when", &e->when)) < 0 ||
 	    (rc = get_text(ld, g, "fix", &e->fix)) < 0 ||
-	    (rc = get_text(ld, g, "admin", &e->admin)) < 0)
+	    (rc = get_text(ld, g, "admin", &e->admin)) < 0 ||
+	    (rc = get_related(ld, g, key, &e->related)) < 0)
 		goto out;
 	if (fresh && (!e->title || e->shorts.n == 0 || !e->description ||
 		      !e->when || !e->fix)) {

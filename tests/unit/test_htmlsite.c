@@ -376,6 +376,17 @@ static void test_compare_and_provider_pages(void **state)
 				     "Access denied</code>"));
 	assert_non_null(strstr(prov, "<h1>Microsoft 365 / Exchange Online</h1>"));
 	free(prov);
+	/* an entry's related codes are in its "See also" list */
+	prov = slurp(dir, "235.html");
+	for (size_t i = 0; i < 4; i++) {
+		static const char *const fail[] = {"535", "534", "538", "454"};
+
+		snprintf(anchor, sizeof(anchor), "<li><a href=\"%s.html\">",
+			 fail[i]);
+		if (strstr(prov, anchor) == NULL)
+			fail_msg("235.html: no link to %s", fail[i]);
+	}
+	free(prov);
 	for (size_t i = 0; i < sizeof(replies) / sizeof(replies[0]); i++) {
 		struct guidance_req req;
 		struct strlist lines, langs;
