@@ -40,6 +40,8 @@ struct kb_headings {
 	char *description, *when, *fix, *sender, *admin, *class_fallback;
 	char *retry;       /* the first sentence of a 4xx reply's guidance:
 			    * the sending server retries by itself (optional) */
+	/* optional labels of milter-explain -x (NULL: English) */
+	char *on_the_wire, *checked_against;
 	struct hash *site; /* lang.conf "site = { name = text; }", optional:
 			    * the help site's strings (htmlsite.h), owned */
 };

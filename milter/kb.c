@@ -65,6 +65,8 @@ static void lang_free(struct kb_lang *l)
 	free(l->head.admin);
 	free(l->head.class_fallback);
 	free(l->head.retry);
+	free(l->head.on_the_wire);
+	free(l->head.checked_against);
 	hash_walk(l->head.site, free_value, NULL);
 	hash_free(l->head.site);
 	free(l);
@@ -400,8 +402,9 @@ out:
 
 static const char *const lang_keys[] = {"language", "name", "headings", "site",
 					NULL};
-static const char *const head_keys[] = {"description", "when", "fix", "sender",
-					"admin", "class_fallback", "retry", NULL};
+static const char *const head_keys[] = {
+	"description", "when", "fix", "sender", "admin", "class_fallback",
+	"retry", "on_the_wire", "checked_against", NULL};
 
 /* load_site - lang.conf's optional "site" group: named strings, each set */
 static int load_site(struct kb_load *ld, struct kb_lang *l,
@@ -455,7 +458,9 @@ static int load_lang_file(struct kb_load *ld, struct kb_lang *l,
 		return confutil_fail(&ld->src, h,
 				     "headings need description, when, fix, "
 				     "sender, admin and class_fallback");
-	if (get_text(ld, h, "retry", &l->head.retry) < 0) /* optional */
+	if (get_text(ld, h, "retry", &l->head.retry) < 0 || /* optional */
+	    get_text(ld, h, "on_the_wire", &l->head.on_the_wire) < 0 ||
+	    get_text(ld, h, "checked_against", &l->head.checked_against) < 0)
 		return -1;
 	return load_site(ld, l, root);
 }
