@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * htmlprovider - the help site's page of one provider source
  * (<lang>/provider-<source>.html)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * kb_compare - hand-written differences between two reply codes, for the
  * help site's comparison pages, per language

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * litscan - the literal words a POSIX ERE needs, and one pass over a text
  * that finds which of many such words occur in it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * kb_compare - the hand-written comparisons of a language (compare.conf)
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * litscan - required literals of an ERE, and a multi-literal scan
  *

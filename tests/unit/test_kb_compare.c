@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_kb_compare - the hand-written comparisons (LANG/compare.conf)
  *

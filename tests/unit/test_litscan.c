@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_litscan - the literals an ERE needs and the one-pass scan
  *
