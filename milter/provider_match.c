@@ -79,7 +79,8 @@ void provider_index(struct provider_set *ps)
 
 		r->rank = tier * 1000000 + (int)i;
 	}
-	qsort(ps->rules, ps->nrules, sizeof(*ps->rules), rank_cmp);
+	if (ps->nrules > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(ps->rules, ps->nrules, sizeof(*ps->rules), rank_cmp);
 	index_literals(ps);
 	build_gates(ps);
 }
