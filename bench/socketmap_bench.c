@@ -8,9 +8,10 @@
  *       prints lookups per second and latency percentiles, one line:
  *       "load clients=N lookups=X rate=R p50=.. p90=.. p99=.. p999=.. max=.."
  *       (microseconds).
- *   socketmap_bench cost CONFIG N [memo|metrics-off|metrics-on]
- *       loads CONFIG and answers the key mix N times in-process, inside
- *       bench_lookups(), without or (memo) with the memo of rendered
+ *   socketmap_bench cost CONFIG N [plain|memo|metrics-off|metrics-on [KEY]]
+ *       loads CONFIG and answers the key mix (or the one lookup KEY, such
+ *       as "footer 550 5.1.1 text") N times in-process, inside
+ *       bench_lookups(), without (plain) or (memo) with the memo of rendered
  *       guidance the service thread keeps, or (metrics-*) as the service
  *       thread does, through the memo and smnote_answer with the metrics
  *       off or counting; run it under
@@ -246,16 +247,17 @@ out:
 
 static int noted; /* metrics-*: answer as the service thread does */
 
-/* bench_lookups - the measured part: n answers over the key mix */
+/* bench_lookups - the measured part: n answers over the key mix or one */
 __attribute__((noinline)) size_t bench_lookups(struct memo *m,
 					       const struct config *cfg,
-					       size_t n, struct buf *out)
+					       size_t n, struct buf *out,
+					       const char *one)
 {
 	size_t bytes = 0;
 	struct lookup_info info;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *k = keys[i % NKEYS];
+		const char *k = one ? one : keys[i % NKEYS];
 
 		if (noted) {
 			lookup_answer_info(m, cfg, k, strlen(k), out, &info);
@@ -277,18 +279,18 @@ static int run_cost(int argc, char **argv)
 	char err[512];
 	size_t n;
 	uint64_t t0, t1;
+	const char *mode = argc >= 5 ? argv[4] : "plain";
+	const char *one = argc == 6 ? argv[5] : NULL;
 
-	const char *mode = argc == 5 ? argv[4] : "plain";
-
-	if (argc < 4 || argc > 5 || (n = strtoul(argv[3], NULL, 10)) == 0 ||
-	    (argc == 5 && strcmp(mode, "memo") != 0 &&
+	if (argc < 4 || argc > 6 || (n = strtoul(argv[3], NULL, 10)) == 0 ||
+	    (strcmp(mode, "plain") != 0 && strcmp(mode, "memo") != 0 &&
 	     strcmp(mode, "metrics-off") != 0 &&
 	     strcmp(mode, "metrics-on") != 0)) {
 		fprintf(stderr, "usage: socketmap_bench cost CONFIG N "
-				"[memo|metrics-off|metrics-on]\n");
+				"[plain|memo|metrics-off|metrics-on [KEY]]\n");
 		return 1;
 	}
-	if (argc == 5)
+	if (strcmp(mode, "plain") != 0)
 		m = memo_new();
 	if ((cfg = config_load(argv[2], err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);
@@ -306,9 +308,9 @@ static int run_cost(int argc, char **argv)
 		metrics_enable(strcmp(mode, "metrics-on") == 0);
 	}
 	buf_init(&out);
-	bench_lookups(m, cfg, NKEYS, &out); /* warm */
+	bench_lookups(m, cfg, NKEYS, &out, one); /* warm */
 	t0 = now_ns();
-	bench_lookups(m, cfg, n, &out);
+	bench_lookups(m, cfg, n, &out, one);
 	t1 = now_ns();
 	printf("cost rules=%zu mode=%s lookups=%zu ns_per_lookup=%.0f\n",
 	       cfg->nrules, mode, n + NKEYS,

@@ -107,3 +107,25 @@ for mode in plain memo; do
 done
 awk -v p="${ir[kb.plain]}" -v m="${ir[kb.memo]}" 'BEGIN {
     printf "ratio cost(memo)/cost(plain), knowledge base only = %.3f\n", m / p }'
+
+# Cost of single keys (memo path, knowledge base only): the provider rules
+# run on every lookup, before the memo, so a key no provider sent and a
+# provider's own reply are both measured. Keys differ by recipient in real
+# traffic, so the memo does not save the match: the literal index of
+# provider_match.c does.
+echo "== cost per lookup of single keys (callgrind instructions, memo path, knowledge base only)"
+single_keys=(
+    "footer 550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown in local recipient table"
+    "footer 554 5.7.1 <someone@foreign.example>: Relay access denied"
+    "footer 421 4.7.0 [TSS04] Messages from 203.0.113.9 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes"
+    "footer 550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [BN8NAM12FT041.eop-nam12.prod.protection.outlook.com]"
+)
+for k in "${single_keys[@]}"; do
+    out=$work/callgrind.single
+    line=$(timeout 600 valgrind --tool=callgrind --toggle-collect=bench_lookups \
+        --callgrind-out-file="$out" "$bench" cost "$work/kb.conf" "$calls" memo "$k" 2>/dev/null) ||
+        { echo "callgrind run of a single key failed" >&2; exit 1; }
+    lookups=$(sed -n 's/.* lookups=\([0-9]*\).*/\1/p' <<<"$line")
+    total=$(sed -n 's/^\(summary\|totals\): *\([0-9]*\).*/\2/p' "$out" | head -1)
+    printf 'cost key="%.60s..." instructions_per_lookup=%s\n' "${k#footer }" "$((total / lookups))"
+done

@@ -136,4 +136,11 @@ void guidance_footer(struct buf *out, const struct strlist *lines);
 void guidance_help_path(char *out, size_t outlen, const struct kb *kb,
 			const char *lang, const struct smtp_status *st);
 
+/*
+ * guidance_provider_path - the help site's section for a provider rule,
+ * into out: "en/provider-microsoft365.html#ms365-dbeb" (see htmlsite.h)
+ */
+void guidance_provider_path(char *out, size_t outlen, const char *lang,
+			    const struct provider_rule *pr);
+
 #endif

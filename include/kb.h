@@ -4,7 +4,9 @@
  *
  * Exports: struct kb (languages) of struct kb_lang (headings, entries) of
  * struct kb_entry; kb_load_dir reads one language folder, kb_merge_setting
- * merges one site override into an entry field by field; kb_find applies
+ * merges one site override into an entry field by field (a file whose
+ * only setting is "compare" holds the language's comparisons instead of
+ * entries: kb_compare.h); kb_find applies
  * the lookup order (5.1.1, X.1.1, then for an unknown detail such as
  * 5.7.708 its subject's 5.7.0 and X.7.0, then 550, 5.X.X, 5XX). Fails: the loaders
  * return -1 with "file:line: message" in the caller's buffer.
@@ -13,6 +15,7 @@
 #define MILTER_EXPLAIN_KB_H
 
 #include "buf.h"
+#include "kb_compare.h"
 #include "smtpcode.h"
 #include "template.h"
 
@@ -28,6 +31,7 @@ struct kb_entry {
 	struct strlist shorts;  /* the wire form, templates allowed */
 	struct strlist append;  /* site lines after the short form */
 	char *description, *when, *fix, *admin; /* admin may be NULL */
+	struct strlist related; /* keys of related entries ("535"), may be empty */
 	char *file;     /* where it was (last) defined */
 	int line;
 };
@@ -36,6 +40,8 @@ struct kb_headings {
 	char *description, *when, *fix, *sender, *admin, *class_fallback;
 	char *retry;       /* the first sentence of a 4xx reply's guidance:
 			    * the sending server retries by itself (optional) */
+	/* optional labels of milter-explain -x (NULL: English) */
+	char *on_the_wire, *checked_against;
 	struct hash *site; /* lang.conf "site = { name = text; }", optional:
 			    * the help site's strings (htmlsite.h), owned */
 };
@@ -47,6 +53,7 @@ struct kb_lang {
 	struct hash *entries;     /* key -> struct kb_entry */
 	struct kb_entry **all;    /* in load order, for listing */
 	size_t n, cap;
+	struct kb_compares compares; /* compare.conf: the help site's pairs */
 };
 
 struct kb {

@@ -6,7 +6,7 @@
  *
  * Exports: struct provider_set (sources of rules), provider_load (the
  * knowledge base's providers/ folder and each language's providers/
- * texts), provider_match (the rule for a reply), provider_text (a rule's
+ * texts), provider_match (the rule for a reply, provider_match.c), provider_text (a rule's
  * guidance in one language, as a knowledge-base entry), provider_name.
  * A loaded set is read-only and shared by every thread of the snapshot
  * that owns it. Fails: provider_load returns -1 with "file:line: message"
@@ -28,8 +28,10 @@
 #include <stddef.h>
 
 #define PROVIDER_TEXT_MAX 1024 /* bytes of reply text a pattern looks at */
+#define PROVIDER_LIT_MAX 1024  /* rules whose literals are indexed */
 
 struct provider_source;
+struct litscan;
 
 /* one language's text of a rule: an entry whose key is the rule's id */
 struct provider_text {
@@ -53,6 +55,8 @@ struct provider_rule {
 	char *file;
 	int line;
 	int rank;                       /* match order, lower first */
+	int lit;                        /* its slot in the literal index, or -1:
+					 * an enhanced code, or no literal needed */
 };
 
 struct provider_name {
@@ -74,10 +78,12 @@ struct provider_set {
 	size_t nsources;
 	struct provider_rule **rules;     /* match order */
 	size_t nrules;
+	/* the literals each pattern needs (litscan.h), tagged with r->lit */
+	struct litscan *lits;
 	/*
 	 * per class (4xx, 5xx): the alternation of the patterns of every rule
-	 * without an enhanced code, tried once before them, so that a reply
-	 * no provider sent costs one regexec, not one per rule
+	 * without an enhanced code and without literals, tried once before
+	 * them
 	 */
 	regex_t gate[2];
 	int has_gate[2];
@@ -100,13 +106,22 @@ int provider_load(struct provider_set *ps, const char *dir, const struct kb *kb,
 /*
  * provider_match - the rule for a reply (st, and its text after the codes,
  * len bytes, NUL bytes allowed), or NULL. Only 4xx and 5xx replies, and
- * bare enhanced codes (st->code 0), match. Cost: for a reply no rule
- * matches, one regexec (the class's gate) plus one per rule with an
- * enhanced code equal to the reply's.
+ * bare enhanced codes (st->code 0), match. Cost: one regexec per rule
+ * with the reply's enhanced code; for the rules without one, one pass
+ * over the text for the literals their patterns need (litscan.h), then a
+ * regexec only for those whose literals occur (or whose pattern needs
+ * none: their class's gate first). Text with a byte above 0x7f skips the
+ * literal pass: every fitting rule's regexec runs.
  */
 const struct provider_rule *provider_match(const struct provider_set *ps,
 					   const struct smtp_status *st,
 					   const char *text, size_t len);
+
+/*
+ * provider_index - put the rules of ps in match order and index their
+ * patterns (provider_match.c); provider_load calls it once, at the end
+ */
+void provider_index(struct provider_set *ps);
 
 /* provider_text - the rule's entry in lang, or NULL */
 const struct kb_entry *provider_text(const struct provider_rule *r,

@@ -95,8 +95,8 @@ static int check_langs(struct config_loader *ld)
 /* the comparisons of the help site when the config names none */
 static const char *const default_compare[][2] = {
     {"235", "502"}, {"235", "500"}, {"250", "502"}, {"235", "252"},
-    {"235", "250"}, {"550", "554"}, {"450", "550"}, {"421", "451"},
-    {"500", "502"}, {"501", "504"}};
+    {"235", "250"}, {"235", "535"}, {"550", "554"}, {"450", "550"},
+    {"421", "451"}, {"500", "502"}, {"501", "504"}};
 
 /* compare_missing - the language lacking an entry for code, or NULL */
 static const char *compare_missing(const struct config *cfg, const char *code)

@@ -42,9 +42,9 @@ static void print_entry(FILE *out, const struct kb_lang *l,
 	wrap(out, e->when, 2, width);
 	fprintf(out, "\n%s\n", l->head.fix);
 	if (e->admin) {
-		fprintf(out, "  %s:\n", l->head.sender);
+		fprintf(out, "  %s\n", l->head.sender);
 		wrap(out, e->fix, 4, width);
-		fprintf(out, "  %s:\n", l->head.admin);
+		fprintf(out, "  %s\n", l->head.admin);
 		wrap(out, e->admin, 4, width);
 	} else {
 		wrap(out, e->fix, 2, width);
@@ -78,8 +78,11 @@ static void explain_status(FILE *out, const struct config *cfg,
 		if ((e = provider_text(pr, langs->v[i])) != NULL) {
 			/* the provider's meaning, not the registry's */
 			print_entry(out, l, e, width);
-			fprintf(out, "%s: %s\n\n",
-				provider_name(pr->source, langs->v[i]), pr->cite);
+			fprintf(out, "%s, %s %s\n\n",
+				provider_name(pr->source, langs->v[i]),
+				l->head.checked_against ? l->head.checked_against
+							: "rule checked against:",
+				pr->cite);
 			continue;
 		}
 		e = kb_find(l, st, &class_only);
@@ -111,7 +114,13 @@ static void explain_status(FILE *out, const struct config *cfg,
 		strlist_init(&lines);
 		guidance_build(cfg, &req, &lines);
 		if (lines.n) {
-			fprintf(out, "On the wire (added to the server's reply):\n");
+			const struct kb_lang *l =
+			    langs->n ? kb_lang_get(cfg->kb, langs->v[0]) : NULL;
+
+			fprintf(out, "%s\n",
+				l && l->head.on_the_wire
+				    ? l->head.on_the_wire
+				    : "On the wire (added to the server's reply):");
 			for (size_t k = 0; k < lines.n; k++)
 				fprintf(out, "  %d%c%s%s%s\n", st->code,
 					k + 1 < lines.n ? '-' : ' ', enh, enh[0] ? " " : "",

@@ -3,7 +3,8 @@
  * guidance - the lines of guidance for one reply, ready for the wire
  *
  * Exports: guidance_build, guidance_line, guidance_command_reply,
- * guidance_milter_line, guidance_footer, guidance_help_path. Every line
+ * guidance_milter_line, guidance_footer, guidance_help_path,
+ * guidance_provider_path. Every line
  * that leaves the daemon is made here: rendered from a template,
  * sanitised to printable text, one sentence per line (linebreak.h), and
  * fitted, whole sentences at a time, to the reply's line and byte
@@ -161,6 +162,14 @@ void guidance_help_path(char *out, size_t outlen, const struct kb *kb,
 	snprintf(out, outlen, "%s/%s.html", lang, key);
 }
 
+/* guidance_provider_path - see guidance.h */
+void guidance_provider_path(char *out, size_t outlen, const char *lang,
+			    const struct provider_rule *pr)
+{
+	snprintf(out, outlen, "%s/provider-%s.html#%s", lang, pr->source->id,
+		 pr->id);
+}
+
 /* ctx_init - the rendering context of req, sentences into b */
 static void ctx_init(struct render_ctx *c, const struct config *cfg,
 		     const struct guidance_req *req, struct budget *b)
@@ -184,32 +193,44 @@ static int is_temporary(const struct smtp_status *st)
 /*
  * emit_kb - the guidance of the knowledge base for lang: the provider
  * rule's text when one matched, else the entry for the status; a 4xx
- * reply's starts with the language's retry sentence
+ * reply's starts with the language's retry sentence. Returns 1 when the
+ * provider rule's text was used.
  */
-static void emit_kb(struct render_ctx *c, const struct kb_lang *l,
-		    const struct provider_rule *pr, const char *lang)
+static int emit_kb(struct render_ctx *c, const struct kb_lang *l,
+		   const struct provider_rule *pr, const char *lang)
 {
 	int class_only;
 	const struct kb_entry *e = pr ? provider_text(pr, lang) : NULL;
+	int prov = e != NULL;
 
 	if (e == NULL)
 		e = kb_find(l, &c->req->st, &class_only);
 	if (e == NULL)
-		return;
+		return 0;
 	if (is_temporary(&c->req->st) && l->head.retry)
 		emit(c, l->head.retry);
 	emit_list(c, &e->shorts);
 	emit_list(c, &e->append);
+	return prov;
 }
 
-/* emit_help - the help link: one line, never broken nor dropped */
-static void emit_help(struct render_ctx *c, const char *lang)
+/*
+ * emit_help - the help link: one line, never broken nor dropped; the
+ * section of the provider rule pr when its text was shown, else the
+ * code's page
+ */
+static void emit_help(struct render_ctx *c, const char *lang,
+		      const struct provider_rule *pr)
 {
-	char path[64];
+	char path[192];
 	struct buf link;
 	struct strlist one;
 
-	guidance_help_path(path, sizeof(path), c->cfg->kb, lang, &c->req->st);
+	if (pr)
+		guidance_provider_path(path, sizeof(path), lang, pr);
+	else
+		guidance_help_path(path, sizeof(path), c->cfg->kb, lang,
+				   &c->req->st);
 	buf_init(&link);
 	strlist_init(&one);
 	buf_printf(&link, "%s/%s", c->cfg->help_url, path);
@@ -231,6 +252,7 @@ const struct rule *guidance_render(const struct config *cfg,
 	const struct rule *r = req->rule;
 	const struct provider_rule *pr;
 	const struct strlist *langs = req->langs ? req->langs : &cfg->languages;
+	int prov_shown = 0; /* the first language shows the provider's text */
 
 	ctx_init(&c, cfg, req, b);
 	if (req->rule_state == RULE_UNMATCHED)
@@ -245,11 +267,15 @@ const struct rule *guidance_render(const struct config *cfg,
 		    r ? pick(r->lines, r->nlines, langs->v[i]) : NULL;
 
 		c.prio = i == 0 ? BUDGET_FIRST : BUDGET_OTHER;
-		if (own)
+		if (own) {
 			emit_list(&c, own);
-		else
-			emit_kb(&c, kb_lang_get(cfg->kb, langs->v[i]), pr,
-				langs->v[i]);
+		} else {
+			int used = emit_kb(&c, kb_lang_get(cfg->kb, langs->v[i]),
+					   pr, langs->v[i]);
+
+			if (i == 0)
+				prov_shown = used;
+		}
 		if (r)
 			emit_list(&c, pick(r->append, r->nappend, langs->v[i]));
 		for (size_t k = 0; k < cfg->nfooter; k++)
@@ -262,7 +288,7 @@ const struct rule *guidance_render(const struct config *cfg,
 		if (cfg->footer[k].lang == NULL)
 			emit_list(&c, &cfg->footer[k].lines);
 	if (cfg->help_url && langs->n)
-		emit_help(&c, langs->v[0]);
+		emit_help(&c, langs->v[0], prov_shown ? pr : NULL);
 	buf_release(&c.scratch);
 	return r;
 }

@@ -152,6 +152,9 @@ static void code_related(const struct site *s, struct buf *o,
 	} else {
 		htmlframe_esc(o, htmlpage_str(l, "related"));
 		buf_adds(o, "</h2>\n<ul class=\"links\">\n");
+		for (size_t i = 0; e && how != RES_FALLBACK && i < e->related.n;
+		     i++)
+			put_link(s, o, l, e->related.v[i], NULL);
 		if (p->kind == SMTP_KEY_ENHANCED) {
 			htmlpage_enh_key(p, 0, key, sizeof(key));
 			put_link(s, o, l, key, htmlpage_str(l, "general_form"));

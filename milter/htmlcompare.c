@@ -2,9 +2,12 @@
 /*
  * htmlcompare - the comparison page of two reply codes
  *
- * Exports: see htmlcompare.h. The differences (class, outcome, retry,
- * area) come from the site strings of each code's digits; a row shows
- * one value when both codes share it.
+ * Exports: see htmlcompare.h. The key differences of a pair that the
+ * language's compare.conf describes are written by hand: a paragraph,
+ * which command each code answers, who must act and what happens next
+ * (kb_compare.h); the class, outcome and area rows, and for a pair
+ * without such a text the retry row, come from the site strings of each
+ * code's digits; a row shows one value when both codes share it.
  */
 #include "htmlcompare.h"
 #include "hash.h"
@@ -56,6 +59,24 @@ static void diff_row(struct buf *o, const struct kb_lang *l, const char *label,
 	}
 }
 
+/* aspect_row - one hand-written aspect of the pair: each code's text */
+static void aspect_row(const struct site *s, struct buf *o, const char *label,
+		       const struct help_pair *hp, const struct kb_compare *c,
+		       int swapped, int k)
+{
+	const char *code[2] = {hp->a, hp->b};
+
+	buf_adds(o, "<dt>");
+	htmlframe_esc(o, label);
+	buf_adds(o, "</dt>\n");
+	for (int i = 0; i < 2; i++) {
+		buf_printf(o, "<dd><span class=\"code\">%s</span> &mdash; ",
+			   code[i]);
+		htmlframe_text(s, o, NULL, c->aspect[k][swapped ? 1 - i : i]);
+		buf_adds(o, "</dd>\n");
+	}
+}
+
 /* compare_sections - description, when and fix of both codes, side by side */
 static void compare_sections(const struct site *s, struct buf *o,
 			     const struct kb_lang *l,
@@ -101,6 +122,11 @@ void htmlcompare_page(const struct site *s, struct buf *o,
 	const struct kb_entry *e[2] = {kb_get(l, hp->a), kb_get(l, hp->b)};
 	const struct page *p[2] = {hash_get(s->index, hp->a),
 				   hash_get(s->index, hp->b)};
+	static const char *const labels[KB_CMP_ASPECTS] = {"answers", "who_acts",
+							    "next_step"};
+	int swapped;
+	const struct kb_compare *c =
+	    kb_compare_get(&l->compares, hp->a, hp->b, &swapped);
 	char file[32];
 	struct buf title;
 
@@ -126,6 +152,11 @@ void htmlcompare_page(const struct site *s, struct buf *o,
 	}
 	buf_adds(o, "</div>\n<section>\n");
 	htmlframe_heading(o, 2, htmlpage_str(l, "key_differences"));
+	if (c) {
+		buf_adds(o, "<p class=\"summary\">");
+		htmlframe_text(s, o, NULL, c->summary);
+		buf_adds(o, "</p>\n");
+	}
 	buf_adds(o, "<dl class=\"diff\">\n<dt>");
 	htmlframe_esc(o, htmlpage_str(l, "meaning"));
 	buf_adds(o, "</dt>\n");
@@ -135,12 +166,15 @@ void htmlcompare_page(const struct site *s, struct buf *o,
 		htmlframe_esc(o, e[i]->title);
 		buf_adds(o, "</dd>\n");
 	}
+	for (int k = 0; c && k < KB_CMP_ASPECTS; k++)
+		aspect_row(s, o, htmlpage_str(l, labels[k]), hp, c, swapped, k);
 	diff_row(o, l, htmlpage_str(l, "class"), hp, "class_", p[0]->cls,
 		 p[1]->cls, 1);
 	diff_row(o, l, htmlpage_str(l, "outcome"), hp, "outcome_", p[0]->cls,
 		 p[1]->cls, 0);
-	diff_row(o, l, htmlpage_str(l, "retry"), hp, "retry_", p[0]->cls,
-		 p[1]->cls, 0);
+	if (c == NULL) /* the digits' retry row: right for a mail transaction */
+		diff_row(o, l, htmlpage_str(l, "retry"), hp, "retry_",
+			 p[0]->cls, p[1]->cls, 0);
 	diff_row(o, l, htmlpage_str(l, "area"), hp, "area_",
 		 p[0]->code / 10 % 10, p[1]->code / 10 % 10, 2);
 	buf_adds(o, "</dl>\n</section>\n");

@@ -10,6 +10,7 @@
 #include "htmlindex.h"
 #include "htmlcompare.h"
 #include "htmlframe.h"
+#include "htmlprovider.h"
 #include "sanitize.h"
 
 #include <ctype.h>
@@ -144,6 +145,46 @@ static void index_pairs(const struct site *s, struct buf *o,
 	buf_adds(o, "</ul>\n</section>\n");
 }
 
+/* index_providers - a link per provider source, filterable by its rules */
+static void index_providers(const struct site *s, struct buf *o,
+			    const struct kb_lang *l, struct buf *h)
+{
+	const struct provider_set *ps = s->cfg->providers;
+	char file[96];
+
+	buf_adds(o, "<section class=\"group\">\n<h2>");
+	htmlframe_esc(o, htmlpage_str(l, "providers"));
+	buf_adds(o, "</h2>\n<ul class=\"codes\">\n");
+	for (size_t i = 0; i < ps->nsources; i++) {
+		const struct provider_source *src = ps->sources[i];
+		const char *name = provider_name(src, l->code);
+
+		buf_reset(h);
+		buf_printf(h, "%s ", src->id);
+		sanitize_text(h, name, strlen(name), 0);
+		for (size_t k = 0; k < src->nrules; k++) {
+			const struct kb_entry *e =
+			    provider_text(src->rules[k], l->code);
+
+			buf_printf(h, " %s ", src->rules[k]->id);
+			if (e)
+				sanitize_text(h, e->title, strlen(e->title), 0);
+		}
+		for (char *c = h->s; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		htmlprovider_file(src, file, sizeof(file));
+		buf_adds(o, "<li data-k=\"");
+		htmlframe_esc(o, h->s);
+		buf_adds(o, "\"><a href=\"");
+		htmlframe_esc(o, file);
+		buf_adds(o, "\">");
+		htmlframe_esc(o, name);
+		buf_printf(o, " <span class=\"count\">(%zu)</span></a></li>\n",
+			   src->nrules);
+	}
+	buf_adds(o, "</ul>\n</section>\n");
+}
+
 /* htmlindex_lang - see htmlindex.h */
 void htmlindex_lang(const struct site *s, struct buf *o,
 		    const struct kb_lang *l)
@@ -199,6 +240,8 @@ void htmlindex_lang(const struct site *s, struct buf *o,
 	index_group(s, o, l, 2, h.s, SMTP_KEY_CLASS, -1, -1);
 	if (s->cfg->ncompare)
 		index_pairs(s, o, l, &h);
+	if (s->cfg->providers && s->cfg->providers->nsources)
+		index_providers(s, o, l, &h);
 	buf_adds(o, filter_js);
 	htmlframe_foot(o, l);
 	buf_release(&h);

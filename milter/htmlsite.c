@@ -5,9 +5,10 @@
  *
  * Exports: htmlsite_write, htmlsite_strings. Checks the site strings of
  * every language, creates the directories, writes style.css (a constant
- * below), the root index, then each language's index, code pages and
- * comparison pages, each built whole in memory by htmlindex.c, htmlcode.c
- * and htmlcompare.c on the page set of htmlpage.c, and written whole.
+ * below), the root index, then each language's index, code pages,
+ * comparison pages and provider pages, each built whole in memory by
+ * htmlindex.c, htmlcode.c, htmlcompare.c and htmlprovider.c on the page
+ * set of htmlpage.c, and written whole.
  */
 #include "htmlsite.h"
 #include "hash.h"
@@ -15,6 +16,7 @@
 #include "htmlcompare.h"
 #include "htmlindex.h"
 #include "htmlpage.h"
+#include "htmlprovider.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -29,7 +31,8 @@ const char *const htmlsite_strings[] = {
 	"comparisons", "compare_with", "class_forms", "general_form",
 	"general_note", "related", "on_the_wire", "key_differences",
 	"same_for_both", "meaning", "class", "outcome", "retry", "area", "vs",
-	"generated",
+	"generated", "answers", "who_acts", "next_step",
+	"providers", "provider_intro", "provider_help", "match", "cite",
 	"class_2", "class_3", "class_4", "class_5",
 	"outcome_2", "outcome_3", "outcome_4", "outcome_5",
 	"retry_2", "retry_3", "retry_4", "retry_5",
@@ -83,6 +86,10 @@ static const char site_css[] =
     "footer{margin-top:2.5rem;padding:1rem;color:#57606a;font-size:.9rem;"
     "border-top:1px solid #d0d7de}\n"
     "[hidden]{display:none!important}\n"
+    ".count{color:#57606a;font-weight:400}\n"
+    "section.rule{border-top:1px solid #d0d7de;margin-top:1.8rem}\n"
+    "code{font-family:ui-monospace,\"DejaVu Sans Mono\",monospace;"
+    "font-size:.9rem;background:#f3f5f8;padding:0 .2rem}\n"
     "@media (max-width:40rem){body{font-size:16px}h1{font-size:1.4rem}"
     ".pair,.facts{grid-template-columns:1fr}.facts dd{margin-bottom:.4rem}}\n";
 
@@ -203,6 +210,17 @@ static int write_lang(const struct site *s, const struct kb_lang *l,
 		htmlcompare_page(s, o, l, hp);
 		snprintf(name, sizeof(name), "%s-vs-%s.html", hp->a, hp->b);
 		if (site_write(s, l->code, name, o) < 0)
+			goto out;
+	}
+	for (size_t i = 0; s->cfg->providers && i < s->cfg->providers->nsources;
+	     i++) {
+		const struct provider_source *src = s->cfg->providers->sources[i];
+		char file[96];
+
+		buf_reset(o);
+		htmlprovider_page(s, o, l, src);
+		htmlprovider_file(src, file, sizeof(file));
+		if (site_write(s, l->code, file, o) < 0)
 			goto out;
 	}
 	rc = 0;

@@ -31,6 +31,7 @@ static void entry_free(struct kb_entry *e)
 	free(e->title);
 	strlist_release(&e->shorts);
 	strlist_release(&e->append);
+	strlist_release(&e->related);
 	free(e->description);
 	free(e->when);
 	free(e->fix);
@@ -53,6 +54,7 @@ static void lang_free(struct kb_lang *l)
 	for (size_t i = 0; i < l->n; i++)
 		entry_free(l->all[i]);
 	free(l->all);
+	kb_compare_free(&l->compares);
 	hash_free(l->entries);
 	free(l->code);
 	free(l->name);
@@ -63,6 +65,8 @@ static void lang_free(struct kb_lang *l)
 	free(l->head.admin);
 	free(l->head.class_fallback);
 	free(l->head.retry);
+	free(l->head.on_the_wire);
+	free(l->head.checked_against);
 	hash_walk(l->head.site, free_value, NULL);
 	hash_free(l->head.site);
 	free(l);
@@ -265,7 +269,33 @@ static int get_lines(struct kb_load *ld, const config_setting_t *g,
 
 static const char *const entry_keys[] = {
 	"code", "title", "short", "append", "description", "when", "fix",
-	"admin", "lang", NULL};
+	"admin", "related", "lang", NULL};
+
+/* get_related - related = ["535", "X.7.8"]: valid keys, not the entry's */
+static int get_related(struct kb_load *ld, const config_setting_t *g,
+		       const char *key, struct strlist *out)
+{
+	config_setting_t *s = config_setting_get_member(g, "related");
+	struct strlist tmp;
+
+	if (s == NULL)
+		return 0;
+	strlist_init(&tmp);
+	if (confutil_get_strings(&ld->src, s, "related", &tmp) < 0)
+		return -1;
+	for (size_t i = 0; i < tmp.n; i++)
+		if (!kb_key_valid(tmp.v[i]) || strcmp(tmp.v[i], key) == 0) {
+			confutil_fail(&ld->src, s,
+				      "'related': \"%s\" is not the code of "
+				      "another entry",
+				      tmp.v[i]);
+			strlist_release(&tmp);
+			return -1;
+		}
+	strlist_release(out);
+	*out = tmp;
+	return 1;
+}
 
 /* dup_or_null - a copy of s, or NULL */
 static char *dup_or_null(const char *s)
@@ -295,6 +325,7 @@ static void seed_entry(const struct kb_lang *l, struct kb_entry *e)
 	e->when = dup_or_null(from->when);
 	e->fix = dup_or_null(from->fix);
 	e->admin = dup_or_null(from->admin);
+	strlist_copy(&e->related, &from->related);
 }
 
 /* load_entry - one entry of an entries list, merged into l */
@@ -326,6 +357,7 @@ static int load_entry(struct kb_load *ld, struct kb_lang *l,
 		e->key = xstrdup(key);
 		strlist_init(&e->shorts);
 		strlist_init(&e->append);
+		strlist_init(&e->related);
 		if (ld->site)
 			seed_entry(l, e);
 	} else if (!ld->site) {
@@ -338,7 +370,8 @@ static int load_entry(struct kb_load *ld, struct kb_lang *l,
 	    (rc = get_text(ld, g, "description", &e->description)) < 0 ||
 	    (rc = get_text(ld, g, "when", &e->when)) < 0 ||
 	    (rc = get_text(ld, g, "fix", &e->fix)) < 0 ||
-	    (rc = get_text(ld, g, "admin", &e->admin)) < 0)
+	    (rc = get_text(ld, g, "admin", &e->admin)) < 0 ||
+	    (rc = get_related(ld, g, key, &e->related)) < 0)
 		goto out;
 	if (fresh && (!e->title || e->shorts.n == 0 || !e->description ||
 		      !e->when || !e->fix)) {
@@ -369,8 +402,9 @@ out:
 
 static const char *const lang_keys[] = {"language", "name", "headings", "site",
 					NULL};
-static const char *const head_keys[] = {"description", "when", "fix", "sender",
-					"admin", "class_fallback", "retry", NULL};
+static const char *const head_keys[] = {
+	"description", "when", "fix", "sender", "admin", "class_fallback",
+	"retry", "on_the_wire", "checked_against", NULL};
 
 /* load_site - lang.conf's optional "site" group: named strings, each set */
 static int load_site(struct kb_load *ld, struct kb_lang *l,
@@ -424,7 +458,9 @@ static int load_lang_file(struct kb_load *ld, struct kb_lang *l,
 		return confutil_fail(&ld->src, h,
 				     "headings need description, when, fix, "
 				     "sender, admin and class_fallback");
-	if (get_text(ld, h, "retry", &l->head.retry) < 0) /* optional */
+	if (get_text(ld, h, "retry", &l->head.retry) < 0 || /* optional */
+	    get_text(ld, h, "on_the_wire", &l->head.on_the_wire) < 0 ||
+	    get_text(ld, h, "checked_against", &l->head.checked_against) < 0)
 		return -1;
 	return load_site(ld, l, root);
 }
@@ -452,12 +488,18 @@ static int load_file(struct kb_load *ld, struct kb_lang *l, const char *path,
 		rc = load_lang_file(ld, l, root);
 		goto out;
 	}
+	if (config_setting_length(root) == 1 &&
+	    (list = config_setting_get_member(root, "compare")) != NULL) {
+		rc = kb_compare_load(&ld->src, list, &l->compares);
+		goto out;
+	}
 	if (config_setting_length(root) != 1 ||
 	    (list = config_setting_get_member(root, "entries")) == NULL ||
 	    !config_setting_is_list(list)) {
 		rc = confutil_fail(&ld->src, root,
 				   "a knowledge-base file holds one 'entries = "
-				   "( ... );' list");
+				   "( ... );' list (or one 'compare = ( ... );' "
+				   "list)");
 		goto out;
 	}
 	n = config_setting_length(list);

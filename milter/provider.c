@@ -2,15 +2,17 @@
 /*
  * provider - shipped pattern rules for provider and software replies
  *
- * Exports: provider_new, provider_free, provider_load, provider_match,
- * provider_text, provider_name, provider_get. Reads the knowledge base's
+ * Exports: provider_new, provider_free, provider_load, provider_text,
+ * provider_name, provider_get. Reads the knowledge base's
  * language-neutral match files (providers/SOURCE.conf) and each
  * language's texts (LANG/providers/SOURCE.conf); see conf/kb/README.md.
- * Patterns are compiled once, at load; a loaded set is never modified.
+ * Patterns are compiled once, at load, and indexed for matching by
+ * provider_match.c; a loaded set is never modified.
  */
 #include "provider.h"
 #include "buf.h"
 #include "confutil.h"
+#include "litscan.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -96,6 +98,7 @@ void provider_free(struct provider_set *ps)
 	for (int c = 0; c < 2; c++)
 		if (ps->has_gate[c])
 			regfree(&ps->gate[c]);
+	litscan_free(ps->lits);
 	free(ps);
 }
 
@@ -478,37 +481,6 @@ static int load_folder(struct pload *ld, const char *dir, const char *lang)
 	return rc;
 }
 
-/* rank_cmp - qsort: match order */
-static int rank_cmp(const void *a, const void *b)
-{
-	const struct provider_rule *x = *(const struct provider_rule *const *)a;
-	const struct provider_rule *y = *(const struct provider_rule *const *)b;
-
-	return (x->rank > y->rank) - (x->rank < y->rank);
-}
-
-/* build_gates - the alternation of each class's pattern-only rules */
-static void build_gates(struct provider_set *ps)
-{
-	for (int c = 0; c < 2; c++) {
-		struct buf all;
-
-		buf_init(&all);
-		for (size_t i = 0; i < ps->nrules; i++) {
-			const struct provider_rule *r = ps->rules[i];
-
-			if (r->code_class != c + 4 || r->pattern == NULL || r->has_enh)
-				continue;
-			buf_printf(&all, "%s(%s)", all.len ? "|" : "", r->pattern);
-		}
-		/* a gate that does not compile leaves every rule to its own regex */
-		ps->has_gate[c] = all.len &&
-				  regcomp(&ps->gate[c], all.s, REG_EXTENDED |
-					  REG_ICASE | REG_NOSUB) == 0;
-		buf_release(&all);
-	}
-}
-
 /* provider_load - see provider.h */
 int provider_load(struct provider_set *ps, const char *dir, const struct kb *kb,
 		  char *err, size_t errlen)
@@ -530,71 +502,8 @@ int provider_load(struct provider_set *ps, const char *dir, const struct kb *kb,
 	buf_release(&path);
 	if (rc < 0)
 		return -1;
-	for (size_t i = 0; i < ps->nrules; i++) {
-		struct provider_rule *r = ps->rules[i];
-		int tier = r->generic ? 3 : !r->has_enh ? 2 : r->enh.cls ? 0 : 1;
-
-		r->rank = tier * 1000000 + (int)i;
-	}
-	if (ps->nrules > 1) /* qsort(NULL, 0, ...) is undefined */
-		qsort(ps->rules, ps->nrules, sizeof(*ps->rules), rank_cmp);
-	build_gates(ps);
+	provider_index(ps);
 	return 0;
-}
-
-/* fits - do st's codes fit the rule (its pattern aside) */
-static int fits(const struct provider_rule *r, const struct smtp_status *st)
-{
-	int cls = st->code ? st->code / 100 : st->cls;
-
-	if (cls != r->code_class)
-		return 0;
-	if (r->code && st->code && r->code != st->code)
-		return 0;
-	if (!r->has_enh)
-		return 1;
-	return st->cls && st->subject == r->enh.subject &&
-	       st->detail == r->enh.detail && (!r->enh.cls || r->enh.cls == st->cls);
-}
-
-/* provider_match - see provider.h */
-const struct provider_rule *provider_match(const struct provider_set *ps,
-					   const struct smtp_status *st,
-					   const char *text, size_t len)
-{
-	char local[PROVIDER_TEXT_MAX + 1];
-	int gate = -1; /* the class's gate: not tried yet, failed, matched */
-
-	if (ps == NULL || (st->code && (st->code < 400 || st->code > 599)) ||
-	    (!st->code && st->cls != 4 && st->cls != 5))
-		return NULL;
-	if (text == NULL)
-		len = 0;
-	if (len > PROVIDER_TEXT_MAX)
-		len = PROVIDER_TEXT_MAX;
-	/* the pattern sees the text as one NUL-free string */
-	for (size_t i = 0; i < len; i++)
-		local[i] = text[i] ? text[i] : ' ';
-	local[len] = '\0';
-	for (size_t i = 0; i < ps->nrules; i++) {
-		const struct provider_rule *r = ps->rules[i];
-		int c = r->code_class - 4;
-
-		if (!fits(r, st))
-			continue;
-		if (r->pattern == NULL)
-			return r;
-		if (!r->has_enh) {
-			if (gate < 0)
-				gate = !ps->has_gate[c] ||
-				       regexec(&ps->gate[c], local, 0, NULL, 0) == 0;
-			if (!gate)
-				continue;
-		}
-		if (regexec(&r->re, local, 0, NULL, 0) == 0)
-			return r;
-	}
-	return NULL;
 }
 
 /* provider_text - see provider.h */

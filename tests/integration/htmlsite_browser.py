@@ -4,7 +4,8 @@
 
 usage: htmlsite_browser.py CHROMIUM SITE_DIR SHOT_DIR
 
-Takes screenshots of a code page and a comparison page at phone (390 px)
+Takes screenshots of a code page, comparison pages and provider pages at
+phone (390 px)
 and desktop (1280 px) widths into SHOT_DIR, checks that each is a PNG of
 that width, then checks the index's filter box with --dump-dom: the page
 reads ?q= into the box and runs the same code as on typing, so a query must
@@ -85,7 +86,8 @@ def main():
     tmp = tempfile.mkdtemp(prefix="htmlsite-browser-")
     problems = []
     try:
-        for page in ("en/5.1.1.html", "en/235-vs-502.html", "fr/550-vs-554.html"):
+        for page in ("en/5.1.1.html", "en/235-vs-502.html", "fr/550-vs-554.html",
+                     "en/provider-microsoft365.html", "fr/provider-orange.html"):
             for width, height in ((390, 1400), (1280, 1000)):
                 name = "%s-%d.png" % (page.replace("/", "-")[:-5], width)
                 out = os.path.join(shots, name)

@@ -11,8 +11,11 @@ comparison has a page in each language; every page is well-formed enough
 (doctype, balanced tags, no stray end tag, lang attribute of its folder);
 every relative link and stylesheet resolves to a file; each page links to
 itself in the other languages; French pages carry the French headings of
-fr/lang.conf; a code page links to its comparisons. Exit 0 when all hold,
-1 with one line per problem otherwise.
+fr/lang.conf; a code page links to its comparisons; every provider source
+of KB_DIR/providers/ has a page in each language, with a section (an id)
+per rule of its file, linked from the language's index; every link with a
+#fragment names an id of its target page. Exit 0 when all hold, 1 with one
+line per problem otherwise.
 """
 import glob
 import os
@@ -24,6 +27,7 @@ from urllib.parse import urlsplit, unquote
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
         "meta", "source", "track", "wbr"}
 CODE_RE = re.compile(r'^\s*code\s*=\s*"([^"]+)"\s*;', re.M)
+RULE_RE = re.compile(r'\bid\s*=\s*"([a-z0-9-]+)"\s*;')
 
 
 class Page(HTMLParser):
@@ -108,6 +112,15 @@ def lang_headings(kb, lang):
     return dict(re.findall(r'(\w+)\s*=\s*"([^"]*)"', head))
 
 
+def provider_rules(kb):
+    """{source: [rule ids]} from the language-neutral match files."""
+    rules = {}
+    for path in sorted(glob.glob(os.path.join(kb, "providers", "*.conf"))):
+        with open(path, encoding="utf-8") as f:
+            rules[os.path.basename(path)[:-5]] = RULE_RE.findall(f.read())
+    return rules
+
+
 def expected_pages(kb, langs):
     pages = set()
     for lang in langs:
@@ -140,8 +153,15 @@ def main():
         for pair in pairs:
             if not os.path.isfile(os.path.join(site, lang, pair + ".html")):
                 problems.append("%s: no comparison page %s" % (lang, pair))
+    providers = provider_rules(kb)
+    for lang in langs:
+        for src in providers:
+            if not os.path.isfile(os.path.join(site, lang,
+                                               "provider-%s.html" % src)):
+                problems.append("%s: no provider page %s" % (lang, src))
     files = sorted(glob.glob(os.path.join(site, "**", "*.html"),
                              recursive=True))
+    ids, fragments = {}, []
     nlinks = 0
     for path in files:
         rel = os.path.relpath(path, site)
@@ -155,6 +175,7 @@ def main():
             problems.append("%s: <html lang=%r>, not %r" % (rel, p.lang, lang))
         if not p.lang:
             problems.append("%s: no lang attribute" % rel)
+        ids[os.path.abspath(path)] = p.ids
         targets = set()
         for tag, relattr, href in p.links:
             u = urlsplit(href)
@@ -174,6 +195,9 @@ def main():
                 problems.append("%s: link %s leaves the site" % (rel, href))
             elif not os.path.isfile(target):
                 problems.append("%s: broken link %s" % (rel, href))
+            elif u.fragment:
+                fragments.append((rel, href, os.path.abspath(target),
+                                  unquote(u.fragment)))
         if lang:
             name = os.path.basename(path)
             for other in langs:
@@ -190,13 +214,28 @@ def main():
                 if key in pair.split("-vs-") and \
                    os.path.join(lang, pair + ".html") not in targets:
                     problems.append("%s: no link to %s" % (rel, pair))
+            if name == "index.html":
+                for src in providers:
+                    if os.path.join(lang, "provider-%s.html" % src) \
+                       not in targets:
+                        problems.append("%s: no link to provider page %s" %
+                                        (rel, src))
+            if key.startswith("provider-") and key[9:] in providers:
+                for rule in providers[key[9:]]:
+                    if rule not in p.ids:
+                        problems.append("%s: no section for rule %s" %
+                                        (rel, rule))
+    for rel, href, target, frag in fragments:
+        if frag not in ids.get(target, set()):
+            problems.append("%s: link %s: no such id" % (rel, href))
     for line in problems[:200]:
         print("htmlsite_check: " + line)
     if len(problems) > 200:
         print("htmlsite_check: ... and %d more" % (len(problems) - 200))
-    print("htmlsite_check: %d pages in %d languages (%d codes each), "
-          "%d internal links, %d problems" %
-          (len(files), len(langs), len(want), nlinks, len(problems)))
+    print("htmlsite_check: %d pages in %d languages (%d codes, %d provider "
+          "pages each), %d internal links, %d problems" %
+          (len(files), len(langs), len(want), len(providers), nlinks,
+           len(problems)))
     return 1 if problems else 0
 
 

@@ -70,12 +70,12 @@ done
 t=$'\t'
 cat >"$WORKDIR/expect-sender" <<EOF
 Undelivered Mail Returned to Sender|unknown user${t}==> <bob@test.example>: 550 5.1.1, Recipient mailbox does not exist${t}This address does not exist at the receiving domain${t}https://help.example.org/smtp/en/5.1.1.html
-Undelivered Mail Returned to Sender|dmarc${t}==> <dmarc@test.example>: 550 5.7.26, ${t}DKIM${t}https://help.example.org/smtp/en/5.7.26.html
+Undelivered Mail Returned to Sender|dmarc${t}==> <dmarc@test.example>: 550 5.7.26, ${t}DKIM${t}https://help.example.org/smtp/en/provider-google.html#gmail-unauthenticated
 Delayed Mail (still being retried)|slow${t}==> <grey@test.example>: 450 4.2.0, ${t}https://help.example.org/smtp/en/4.2.0.html
 Undelivered Mail Returned to Sender|slow${t}==> <grey@test.example>: 450 4.2.0, ${t}https://help.example.org/smtp/en/4.2.0.html
 EOF
 cat >"$WORKDIR/expect-marie" <<EOF
-Undelivered Mail Returned to Sender|dmarc fr${t}==> <dmarc@test.example>: 550 5.7.26, ${t}DKIM${t}https://help.example.org/smtp/fr/5.7.26.html
+Undelivered Mail Returned to Sender|dmarc fr${t}==> <dmarc@test.example>: 550 5.7.26, ${t}DKIM${t}https://help.example.org/smtp/fr/provider-google.html#gmail-unauthenticated
 |local
 EOF
 for u in sender marie; do

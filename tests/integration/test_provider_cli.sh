@@ -13,9 +13,12 @@ conf=$WORKDIR/me.conf
 printf 'knowledge_base = "%s/conf/kb";\nlanguages = ["en"];\n' "$ME_SRC" >"$conf"
 table=$ME_SRC/tests/data/provider-replies.tsv
 
-# wire OUTPUT - the guidance lines of -x output, codes cut, joined by spaces
+# wire OUTPUT LANG - the guidance lines of -x output, codes cut, joined by
+# spaces; their label is the language's (fr/lang.conf's on_the_wire)
 wire() {
-    printf '%s\n' "$1" | sed -n '/^On the wire/,/^$/p' | sed -n 's/^  [0-9]\{3\}[- ]\([245]\.[0-9]*\.[0-9]* \)\{0,1\}//p' |
+    local label='On the wire (added'
+    [ "$2" = fr ] && label='Lignes ajoutées à la réponse'
+    printf '%s\n' "$1" | sed -n "/^$label/,/^\$/p" | sed -n 's/^  [0-9]\{3\}[- ]\([245]\.[0-9]*\.[0-9]* \)\{0,1\}//p' |
         tr '\n' ' '
 }
 
@@ -33,7 +36,8 @@ while IFS=$'\t' read -r id reply en_must en_not fr_must fr_not; do
             fail "-x -L $lang exits $? on: $reply"
         printf '%s\n' "$out" | grep -q "^$id  " ||
             fail "-x -L $lang does not print rule $id for: $reply"
-        w=$(wire "$out")
+        w=$(wire "$out" "$lang")
+        [ -n "$w" ] || fail "$id ($lang): no wire lines under the $lang label"
         if [ "$lang" = en ]; then must=$en_must not=$en_not; else must=$fr_must not=$fr_not; fi
         has "$w" "$must" || fail "$id ($lang): \"$must\" missing on the wire: $w"
         ! has "$w" "$not" || fail "$id ($lang): \"$not\" on the wire: $w"

@@ -87,6 +87,10 @@ static void test_bad_configs(void **state)
 		 2, "unknown template variable ${nope}"},
 		{"guidance = ( { code = \"9.9\"; lang = \"en\"; short = [\"x\"]; } );\n", 2,
 		 "invalid code \"9.9\""},
+		{"guidance = ( { code = \"550\"; related = [\"551\", \"55\"]; } );\n", 2,
+		 "'related': \"55\" is not the code of another entry"},
+		{"guidance = ( { code = \"550\"; related = [\"550\"]; } );\n", 2,
+		 "'related': \"550\" is not the code of another entry"},
 		{"language_rules = ( { client = \"300.1.1.1/99\"; languages = [\"fr\"]; } );\n",
 		 2, "'client' \"300.1.1.1/99\" is not an address, a network or a host "
 		 "name suffix"},

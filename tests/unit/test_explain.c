@@ -172,6 +172,40 @@ static void test_arg_layout(void **state)
 	free(t);
 }
 
+/* -L fr: every label of -x is French, the wire label and the provider's too */
+static void test_french_labels(void **state)
+{
+	static const char *const args[] = {
+	    "550 5.1.1 User unknown",
+	    "550 5.4.1 Recipient address rejected: Access denied"};
+	struct strlist fr;
+
+	(void)state;
+	strlist_init(&fr);
+	strlist_add(&fr, "fr");
+	for (size_t i = 0; i < 2; i++) {
+		char err[256], *t = NULL;
+		size_t len = 0;
+		FILE *out = open_memstream(&t, &len);
+
+		assert_int_equal(explain_arg(out, cfg, args[i], &fr, 78, err,
+					     sizeof(err)),
+				 0);
+		fclose(out);
+		assert_non_null(strstr(t, "\nLignes ajoutées à la réponse du "
+					  "serveur :\n  550-5."));
+		assert_non_null(strstr(t, "\n  Pour l'expéditeur\n"));
+		assert_null(strstr(t, "On the wire"));
+		assert_null(strstr(t, "Pour l'expéditeur:"));
+		if (i == 1)
+			assert_non_null(strstr(t, "\nMicrosoft 365 / Exchange "
+						  "Online, règle vérifiée sur : "
+						  "https://"));
+		free(t);
+	}
+	strlist_release(&fr);
+}
+
 /* a bounce: each distinct code once, under the line it was found on */
 static void test_stream(void **state)
 {
@@ -207,6 +241,7 @@ int main(void)
 	    cmocka_unit_test(test_scan_many),
 	    cmocka_unit_test(test_arg_errors),
 	    cmocka_unit_test(test_arg_layout),
+	    cmocka_unit_test(test_french_labels),
 	    cmocka_unit_test(test_stream),
 	};
 

@@ -6,12 +6,14 @@
  * Table-driven: escaping; config errors of help_compare; the page set and
  * its link scheme against guidance_help_path; escaping, templates and
  * links of a site override on the pages; French headings; a language
- * without its site strings.
+ * without its site strings; the hand-written comparison rows; the
+ * provider pages and the links of provider replies.
  */
 #include "config.h"
 #include "guidance.h"
 #include "htmlframe.h"
 #include "htmlsite.h"
+#include "provider.h"
 
 #include <ftw.h>
 #include <setjmp.h>
@@ -137,7 +139,7 @@ static void test_compare_config(void **state)
 		const char *setting, *error; /* error NULL: loads */
 		size_t n;
 	} cases[] = {
-	    {"", NULL, 10}, /* the default set */
+	    {"", NULL, 11}, /* the default set */
 	    {"help_compare = ();", NULL, 0},
 	    {"help_compare = ( [\"550\", \"554\"], [\"421\", \"451\"] );", NULL,
 	     2},
@@ -283,12 +285,150 @@ static void test_override_and_headings(void **state)
 	assert_null(strstr(fr, "example.org")); /* the override was for en */
 	assert_non_null(strstr(idx, "id=\"filterbox\" hidden"));
 	assert_non_null(strstr(idx, "<li data-k=\"x.1.1 2.1.1 4.1.1 5.1.1 "));
-	assert_non_null(strstr(cmp, "Achèvement positif"));
+	assert_non_null(strstr(cmp, "Réussite"));
+	assert_null(strstr(cmp, "Achèvement positif"));
 	assert_non_null(strstr(cmp, "<h2>Différences essentielles</h2>"));
 	free(en);
 	free(fr);
 	free(idx);
 	free(cmp);
+	config_free(cfg);
+}
+
+/*
+ * comparison pages: the hand-written rows where the base has a text (and
+ * no digit-derived retry row), the retry row otherwise; provider pages:
+ * one per source and language, an anchor, the pattern and the cite per
+ * rule, linked from the index; a provider reply's help link resolves to
+ * its section, any other reply's to its code page
+ */
+static void test_compare_and_provider_pages(void **state)
+{
+	static const char *const replies[][2] = {
+	    {"550 5.4.1 Recipient address rejected: Access denied",
+	     "fr/provider-microsoft365.html#ms365-dbeb"},
+	    {"421 4.7.0 [TSS04] Messages from 203.0.113.9 temporarily deferred",
+	     "fr/provider-yahoo.html#yahoo-ts-deferred"},
+	    {"550 5.1.1 <bob@example.org>: Recipient address rejected: User "
+	     "unknown", "fr/5.1.1.html"},
+	};
+	struct tmp *t = *state;
+	char err[512], site[128], dir[160], anchor[96];
+	struct config *cfg =
+	    load(t, "help_url = \"https://help.example/smtp\";\n"
+		    "help_compare = ( [\"502\", \"500\"], [\"550\", \"552\"] );",
+		 err, sizeof(err));
+	char *cmp, *plain, *fr, *idx, *prov;
+
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	snprintf(site, sizeof(site), "%s/site", t->dir);
+	assert_int_equal(htmlsite_write(cfg, site, err, sizeof(err)), 0);
+	snprintf(dir, sizeof(dir), "%s/en", site);
+	cmp = slurp(dir, "502-vs-500.html");
+	plain = slurp(dir, "550-vs-552.html");
+	idx = slurp(dir, "index.html");
+	snprintf(dir, sizeof(dir), "%s/fr", site);
+	fr = slurp(dir, "502-vs-500.html");
+	assert_non_null(cmp);
+	assert_non_null(plain);
+	assert_non_null(fr);
+	/* the pair is written 500/502: the rows follow the page's order */
+	assert_non_null(strstr(cmp, "<dt>Who must act</dt>\n<dd><span "
+				    "class=\"code\">502</span> &mdash; Nobody"));
+	assert_non_null(strstr(cmp, "neither bounces a message"));
+	assert_null(strstr(cmp, "<dt>What the sending server does</dt>"));
+	assert_non_null(strstr(fr, "<dt>Ce qui se passe ensuite</dt>"));
+	assert_non_null(strstr(plain, "<dt>What the sending server does</dt>"));
+	assert_null(strstr(plain, "<dt>Who must act</dt>"));
+	for (size_t k = 0; k < cfg->kb->n; k++) {
+		const struct provider_set *ps = cfg->providers;
+
+		snprintf(dir, sizeof(dir), "%s/%s", site, cfg->kb->langs[k]->code);
+		for (size_t i = 0; i < ps->nsources; i++) {
+			const struct provider_source *src = ps->sources[i];
+
+			snprintf(anchor, sizeof(anchor), "provider-%s.html",
+				 src->id);
+			if ((prov = slurp(dir, anchor)) == NULL)
+				fail_msg("no page %s", anchor);
+			if (strstr(idx, anchor) == NULL)
+				fail_msg("index: no link to %s", anchor);
+			for (size_t r = 0; r < src->nrules; r++) {
+				struct buf cite;
+
+				buf_init(&cite);
+				htmlframe_esc(&cite, src->rules[r]->cite);
+				snprintf(anchor, sizeof(anchor), "id=\"%s\"",
+					 src->rules[r]->id);
+				if (strstr(prov, anchor) == NULL ||
+				    strstr(prov, cite.s) == NULL)
+					fail_msg("%s: no section %s", src->id,
+						 anchor);
+				buf_release(&cite);
+			}
+			free(prov);
+		}
+	}
+	snprintf(dir, sizeof(dir), "%s/en", site);
+	prov = slurp(dir, "provider-microsoft365.html");
+	assert_non_null(strstr(prov, "<code>Recipient address rejected: "
+				     "Access denied</code>"));
+	assert_non_null(strstr(prov, "<h1>Microsoft 365 / Exchange Online</h1>"));
+	free(prov);
+	/* an entry's related codes are in its "See also" list */
+	prov = slurp(dir, "235.html");
+	for (size_t i = 0; i < 4; i++) {
+		static const char *const fail[] = {"535", "534", "538", "454"};
+
+		snprintf(anchor, sizeof(anchor), "<li><a href=\"%s.html\">",
+			 fail[i]);
+		if (strstr(prov, anchor) == NULL)
+			fail_msg("235.html: no link to %s", fail[i]);
+	}
+	free(prov);
+	for (size_t i = 0; i < sizeof(replies) / sizeof(replies[0]); i++) {
+		struct guidance_req req;
+		struct strlist lines, langs;
+		size_t text;
+		const char *link, *hash;
+		char *page;
+
+		memset(&req, 0, sizeof(req));
+		strlist_init(&lines);
+		strlist_init(&langs);
+		strlist_add(&langs, "fr");
+		assert_int_equal(smtpcode_parse_reply(replies[i][0],
+						      strlen(replies[i][0]),
+						      &req.st, &text), 0);
+		req.text = replies[i][0] + text;
+		req.textlen = strlen(req.text);
+		req.langs = &langs;
+		req.max_lines = 10;
+		guidance_build(cfg, &req, &lines);
+		link = lines.v[lines.n - 1];
+		if (strncmp(link, "https://help.example/smtp/", 26) != 0 ||
+		    strcmp(link + 26, replies[i][1]) != 0)
+			fail_msg("%s: link %s", replies[i][0], link);
+		hash = strchr(replies[i][1], '#');
+		snprintf(anchor, sizeof(anchor), "%.*s",
+			 (int)(hash ? hash - replies[i][1]
+				    : (long)strlen(replies[i][1])),
+			 replies[i][1]);
+		if ((page = slurp(site, anchor)) == NULL)
+			fail_msg("no page %s", anchor);
+		if (hash) {
+			snprintf(anchor, sizeof(anchor), "id=\"%s\"", hash + 1);
+			assert_non_null(strstr(page, anchor));
+		}
+		free(page);
+		strlist_release(&lines);
+		strlist_release(&langs);
+	}
+	free(cmp);
+	free(plain);
+	free(fr);
+	free(idx);
 	config_free(cfg);
 }
 
@@ -349,6 +489,8 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_missing_strings, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_compare_and_provider_pages,
+					    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include "testutil.h"
 #include "explain.h"
 #include "guidance.h"
+#include "provider.h"
 #include "sanitize.h"
 
 static const char *const basic_codes[] = {
@@ -141,6 +142,65 @@ static void test_lines_render(void **state)
 	}
 }
 
+/*
+ * the French base has none of the calques of issue 14 and one word for
+ * spam, in its entries, comparisons, provider texts and labels
+ */
+static void test_french_wording(void **state)
+{
+	static const char *const bad[] = {
+	    "par politique", "raison de politique", "par lui.", "avec connexion",
+	    "Rien à faire d'abord", "ontrairement à", "courrier renvoyé",
+	    "connexion annulée", "Achèvement positif", "non implémenté",
+	    "pourriel", "messages indésirables", "décision de politique", NULL};
+	const struct kb_lang *fr = kb_lang_get(cfg->kb, "fr");
+	struct strlist texts;
+
+	(void)state;
+	assert_non_null(fr);
+	strlist_init(&texts);
+	for (size_t i = 0; i < fr->n; i++) {
+		const struct kb_entry *e = fr->all[i];
+		const char *f[] = {e->title, e->description, e->when, e->fix,
+				   e->admin};
+
+		for (size_t k = 0; k < 5; k++)
+			if (f[k])
+				strlist_add(&texts, f[k]);
+		for (size_t k = 0; k < e->shorts.n; k++)
+			strlist_add(&texts, e->shorts.v[k]);
+	}
+	for (size_t i = 0; i < fr->compares.n; i++) {
+		strlist_add(&texts, fr->compares.v[i]->summary);
+		for (int k = 0; k < KB_CMP_ASPECTS; k++)
+			for (int j = 0; j < 2; j++)
+				strlist_add(&texts, fr->compares.v[i]->aspect[k][j]);
+	}
+	for (size_t i = 0; i < cfg->providers->nrules; i++) {
+		const struct kb_entry *e = provider_text(cfg->providers->rules[i],
+							 "fr");
+
+		for (size_t k = 0; e && k < e->shorts.n; k++)
+			strlist_add(&texts, e->shorts.v[k]);
+		if (e) {
+			const char *f[] = {e->title, e->description, e->when,
+					   e->fix, e->admin};
+
+			for (size_t k = 0; k < 5; k++)
+				if (f[k])
+					strlist_add(&texts, f[k]);
+		}
+	}
+	strlist_add(&texts, fr->head.on_the_wire);
+	strlist_add(&texts, fr->head.checked_against);
+	assert_true(texts.n > 1000);
+	for (size_t i = 0; i < texts.n; i++)
+		for (size_t k = 0; bad[k]; k++)
+			if (strstr(texts.v[i], bad[k]))
+				fail_msg("\"%s\" in: %s", bad[k], texts.v[i]);
+	strlist_release(&texts);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_iana_codes),
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_lines_render),
+		cmocka_unit_test(test_french_wording),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

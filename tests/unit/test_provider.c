@@ -17,6 +17,7 @@
 
 #include "testutil.h"
 #include "guidance.h"
+#include "litscan.h"
 #include "provider.h"
 
 #define TABLE TOP_SRCDIR "/tests/data/provider-replies.tsv"
@@ -283,6 +284,49 @@ static void test_no_false_match(void **state)
 	}
 }
 
+/*
+ * the literal index never hides a match: for every reply of the table and
+ * indexed rule, a pattern that matches the text has one of its literals
+ * found by the scan; and every shipped pattern-only rule is indexed
+ */
+static void test_literals_sound(void **state)
+{
+	const struct provider_set *ps = cfg->providers;
+	unsigned char hit[PROVIDER_LIT_MAX];
+	size_t checked = 0;
+
+	(void)state;
+	for (size_t i = 0; i < ps->nrules; i++)
+		if (ps->rules[i]->pattern && !ps->rules[i]->has_enh &&
+		    ps->rules[i]->lit < 0)
+			fail_msg("rule %s: pattern without literals",
+				 ps->rules[i]->id);
+	for (size_t i = 0; i < nrows; i++) {
+		struct smtp_status st;
+		size_t text;
+		const char *t;
+
+		assert_int_equal(smtpcode_parse_reply(rows[i].reply,
+						      strlen(rows[i].reply),
+						      &st, &text), 0);
+		t = rows[i].reply + text;
+		memset(hit, 0, sizeof(hit));
+		if (litscan_scan(ps->lits, t, strlen(t), hit) < 0)
+			continue;
+		for (size_t k = 0; k < ps->nrules; k++) {
+			const struct provider_rule *r = ps->rules[k];
+
+			if (r->lit < 0 || regexec(&r->re, t, 0, NULL, 0) != 0)
+				continue;
+			checked++;
+			if (!hit[r->lit])
+				fail_msg("line %d: %s matches %s, literals not "
+					 "found", rows[i].line, r->id, t);
+		}
+	}
+	assert_true(checked >= nrows / 2);
+}
+
 /* a bare enhanced code that only a provider uses finds its rule */
 static void test_bare_code(void **state)
 {
@@ -412,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_every_rule_covered),
 		cmocka_unit_test(test_texts),
 		cmocka_unit_test(test_no_false_match),
+		cmocka_unit_test(test_literals_sound),
 		cmocka_unit_test(test_bare_code),
 		cmocka_unit_test(test_site_rule_wins),
 		cmocka_unit_test(test_loader_errors),
