@@ -35,12 +35,12 @@ const struct rule *rules_match_reply(const struct config *cfg,
 				     const char *text, size_t textlen);
 
 /*
- * rules_match_command - the rule for an unknown command line ("FOO bar":
- * the first word is the command), or NULL when no rule (not even "*")
- * covers it
+ * rules_match_command - the rule for an unknown command line of len
+ * bytes ("FOO bar": the first word is the command; nothing past len is
+ * read), or NULL when no rule (not even "*") covers it
  */
 const struct rule *rules_match_command(const struct config *cfg,
-				       const char *line);
+				       const char *line, size_t len);
 
 /*
  * rules_replying - the command rules whose reply is exactly st (code and
@@ -50,8 +50,13 @@ const struct rule *rules_match_command(const struct config *cfg,
 size_t rules_replying(const struct config *cfg, const struct smtp_status *st,
 		      const struct rule **out, size_t max);
 
-/* rules_command_name - the command word of a line, upper-cased, into out */
-void rules_command_name(const char *line, char *out, size_t outlen);
+/*
+ * rules_command_name - the command word of the len bytes at line (after
+ * leading blanks, up to a blank, CR, LF or NUL), upper-cased, cut to
+ * outlen - 1 bytes, into out; nothing past len is read
+ */
+void rules_command_name(const char *line, size_t len, char *out,
+			size_t outlen);
 
 /*
  * rules_languages - the languages for a session: the first language rule

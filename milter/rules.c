@@ -236,29 +236,35 @@ const struct rule *rules_match_reply(const struct config *cfg,
 }
 
 /* rules_command_name - see rules.h */
-void rules_command_name(const char *line, char *out, size_t outlen)
+void rules_command_name(const char *line, size_t len, char *out,
+			size_t outlen)
 {
-	size_t n = 0;
+	size_t i = 0, n = 0;
 
-	while (*line == ' ' || *line == '\t')
-		line++;
-	while (line[n] && line[n] != ' ' && line[n] != '\t' && line[n] != '\r' &&
-	       line[n] != '\n' && n + 1 < outlen) {
-		out[n] = (char)toupper((unsigned char)line[n]);
-		n++;
+	if (outlen == 0)
+		return;
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	for (; i < len && n + 1 < outlen; i++, n++) {
+		char ch = line[i];
+
+		if (ch == '\0' || ch == ' ' || ch == '\t' || ch == '\r' ||
+		    ch == '\n')
+			break;
+		out[n] = (char)toupper((unsigned char)ch);
 	}
 	out[n] = '\0';
 }
 
 /* rules_match_command - see rules.h */
 const struct rule *rules_match_command(const struct config *cfg,
-				       const char *line)
+				       const char *line, size_t len)
 {
 	char name[COMMAND_NAME_MAX];
 	const struct rule_bucket *b;
 	const struct hash *h = cfg->rules_index->commands;
 
-	rules_command_name(line, name, sizeof(name));
+	rules_command_name(line, len, name, sizeof(name));
 	if (name[0] && (b = hash_get(h, name)) != NULL && b->n)
 		return b->v[0];
 	if ((b = hash_get(h, "*")) != NULL && b->n)
