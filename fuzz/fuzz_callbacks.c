@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_callbacks - the mlfi_* callbacks driven by a hostile milter peer
  *

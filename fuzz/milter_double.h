@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * milter_double - a test double of libmilter for fuzz_callbacks
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmdbuf - the length of every buffer libmilter hands to a callback
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmdbuf_hook - every command payload libmilter reads ends in a NUL
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """miltraw - a raw milter-protocol client for hostile-peer tests.
 
 Speaks the MTA side of the Sendmail milter protocol (version 6) with no

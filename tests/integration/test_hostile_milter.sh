@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_hostile_milter - a raw milter-protocol peer (miltraw.py) sends what
 # no MTA would: an unknown command and a macro value without their
 # terminating NUL, right after a HELO whose argument ends in a marker
