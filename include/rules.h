@@ -5,7 +5,8 @@
  *
  * Exports: rules_index_new and rules_index_free (the index a config
  * snapshot keeps of its rules), rules_match_reply (most specific rule for
- * "550 5.1.1 text"), rules_match_command (the rule for an unknown SMTP
+ * "550 5.1.1 text"), rules_for_status (every reply rule of a status,
+ * whatever the text), rules_match_command (the rule for an unknown SMTP
  * command), rules_replying (the command rules that answer with a status),
  * rules_languages (language_rules, else the configured list). Lookups
  * read a fixed number of index buckets, whatever the number of rules.
@@ -33,6 +34,15 @@ void rules_index_free(struct rules_index *ix);
 const struct rule *rules_match_reply(const struct config *cfg,
 				     const struct smtp_status *st,
 				     const char *text, size_t textlen);
+
+/*
+ * rules_for_status - every reply rule whose code and enhanced code fit
+ * st, whatever its pattern (each rule once: a rule sits in one bucket),
+ * those of the exact code first, at most max into out; returns how many
+ */
+size_t rules_for_status(const struct config *cfg,
+			const struct smtp_status *st,
+			const struct rule **out, size_t max);
 
 /*
  * rules_match_command - the rule for an unknown command line of len

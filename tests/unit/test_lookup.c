@@ -93,7 +93,8 @@ static void footer_ok(const char *s, size_t len)
 }
 
 /* reply_ok - a replacement reply: CRLF-separated lines, each starting
- * with prefix and '-' (all but the last) or ' ', no other CR or LF */
+ * with prefix and '-' (all but the last) or ' ', printable US-ASCII
+ * only, at most 512 octets with its CRLF */
 static void reply_ok(const char *s, size_t len, const char *code,
 		     const char *enh)
 {
@@ -116,7 +117,8 @@ static void reply_ok(const char *s, size_t len, const char *code,
 			assert_int_equal(p[4 + strlen(enh)], ' ');
 		}
 		for (const char *q = p; q < (crlf ? crlf : end); q++)
-			assert_true(*q != '\r' && *q != '\n' && *q != '\0');
+			assert_true(*q >= 0x20 && *q <= 0x7e);
+		assert_true((size_t)((crlf ? crlf : end) - p) + 2 <= 512);
 		p = crlf ? crlf + 2 : end;
 	}
 }
@@ -263,6 +265,86 @@ static void test_filter_no_enhanced_code(void **state)
 	assert_int_equal(lookup_filter(cfg, key, sizeof(key) - 1, &b), 0);
 	assert_true(strncmp(b.s, "554-Relay access denied\r\n554-", 29) == 0);
 	reply_ok(b.s, b.len, "554", "");
+	buf_release(&b);
+}
+
+/*
+ * hostile keys for the filter map: every answer is valid SMTP (lines of at
+ * most 512 octets with CRLF, printable US-ASCII, the enhanced code of the
+ * reply's class); the exact first line of each
+ */
+static void test_filter_hostile(void **state)
+{
+	static const struct {
+		const char *key;
+		const char *code, *enh, *first;
+	} cases[] = {
+		/* a class mismatch: the enhanced code follows the reply code */
+		{"550 4.1.1 <bob@test.example>: User unknown", "550", "5.1.1",
+		 "550-5.1.1 <bob@test.example>: User unknown"},
+		{"450 5.2.0 <x@test.example>: greylisted", "450", "4.2.0",
+		 "450 4.2.0 Greylisted: your server should retry in a few minutes."},
+		{"554 2.7.1 Relay access denied", "554", "5.7.1",
+		 "554-5.7.1 Relay access denied"},
+		/* 8-bit and control bytes: '?' */
+		{"550 5.1.1 <b\xc3\xa9@test.example>: \x1b[1m\x7f\xff", "550", "5.1.1",
+		 "550-5.1.1 <b??@test.example>: ?[1m??"},
+		{"554 Relay\xa0" "access denied", "554", "", "554-Relay?access denied"},
+	};
+	struct buf b;
+	char *big, want[600];
+
+	(void)state;
+	buf_init(&b);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *k = cases[i].key;
+		size_t n = strlen(cases[i].first);
+
+		assert_int_equal(lookup_filter(cfg, k, strlen(k), &b), 0);
+		reply_ok(b.s, b.len, cases[i].code, cases[i].enh);
+		if (b.len < n || memcmp(b.s, cases[i].first, n) != 0 ||
+		    (b.len > n && b.s[n] != '\r'))
+			fail_msg("case %zu: \"%s\"", i, b.s);
+	}
+	/* a 4,990-byte text: its line is cut to 510 octets + CRLF */
+	big = malloc(5001);
+	assert_non_null(big);
+	memcpy(big, "550 5.1.1 ", 10);
+	memset(big + 10, 'x', 4990);
+	big[5000] = '\0';
+	assert_int_equal(lookup_filter(cfg, big, 5000, &b), 0);
+	reply_ok(b.s, b.len, "550", "5.1.1");
+	memcpy(want, "550-5.1.1 ", 10);
+	memset(want + 10, 'x', 500);
+	memcpy(want + 510, "\r\n", 3);
+	assert_memory_equal(b.s, want, 512);
+	free(big);
+	buf_release(&b);
+}
+
+/*
+ * the filter's answer after a "replace" rule, looked up again in the
+ * footer map (Postfix with both maps): explained, no second guidance
+ */
+static void test_filter_then_footer(void **state)
+{
+	static const char key[] = "450 4.2.0 <x@test.example>: Recipient address "
+				  "rejected: Greylisted, see http://x/greylisting";
+	struct buf b, f;
+
+	(void)state;
+	buf_init(&b);
+	buf_init(&f);
+	assert_int_equal(lookup_filter(cfg, key, sizeof(key) - 1, &b), 0);
+	assert_string_equal(b.s, "450 4.2.0 Greylisted: your server should retry "
+			    "in a few minutes.");
+	assert_int_equal(lookup_explained(cfg, b.s, b.len), 1);
+	assert_int_equal(lookup_footer(cfg, b.s, b.len, &f), -1);
+	assert_int_equal(lookup_filter(cfg, b.s, b.len, &f), -1);
+	/* Postfix's own greylisting text still gets its footer */
+	assert_int_equal(lookup_explained(cfg, key, sizeof(key) - 1), 0);
+	assert_int_equal(lookup_footer(cfg, key, sizeof(key) - 1, &f), 0);
+	buf_release(&f);
 	buf_release(&b);
 }
 
@@ -544,6 +626,8 @@ int main(void)
 		cmocka_unit_test(test_filter_append),
 		cmocka_unit_test(test_filter_replace),
 		cmocka_unit_test(test_filter_no_enhanced_code),
+		cmocka_unit_test(test_filter_hostile),
+		cmocka_unit_test(test_filter_then_footer),
 		cmocka_unit_test(test_explained),
 		cmocka_unit_test(test_answer_protocol),
 		cmocka_unit_test(test_hostile_keys),
