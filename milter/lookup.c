@@ -271,12 +271,15 @@ int lookup_footer(const struct config *cfg, const char *key, size_t len,
 /*
  * add_line - one line of a filter answer: the codes, then text with every
  * byte outside printable US-ASCII made '?', cut so that the line and its
- * CRLF fit REPLY_LINE_OCTETS (Postfix drops a reply it cannot send)
+ * CRLF fit REPLY_LINE_OCTETS (Postfix drops a reply it cannot send). A
+ * text that itself starts like an enhanced code ("4.7.1 " under a 554
+ * without one) gets the reply's class: one class per reply.
  */
 static void add_line(struct buf *out, int code, const char *enh, int last,
 		     const char *text, size_t len)
 {
-	size_t start, room;
+	size_t start, room, off;
+	struct smtp_status st;
 
 	if (out->len)
 		buf_adds(out, "\r\n");
@@ -292,6 +295,10 @@ static void add_line(struct buf *out, int code, const char *enh, int last,
 
 		buf_addc(out, c < 0x20 || c > 0x7e ? '?' : (char)c);
 	}
+	if (smtpcode_parse_reply(out->s + start, out->len - start, &st, &off) ==
+		0 &&
+	    st.cls && st.cls != code / 100)
+		out->s[start + 4] = (char)('0' + code / 100);
 }
 
 /* filter_memo - lookup_filter through a memo (NULL: none) */

@@ -290,6 +290,8 @@ static void test_filter_hostile(void **state)
 		{"550 5.1.1 <b\xc3\xa9@test.example>: \x1b[1m\x7f\xff", "550", "5.1.1",
 		 "550-5.1.1 <b??@test.example>: ?[1m??"},
 		{"554 Relay\xa0" "access denied", "554", "", "554-Relay?access denied"},
+		/* a later line that reads as an enhanced code of another class */
+		{"554 denied\r\n4.7.1 see policy", "554", "", "554-denied\r\n554-5.7.1 see policy"},
 	};
 	struct buf b;
 	char *big, want[600];
