@@ -45,16 +45,24 @@ static int key_prepare(const struct config *cfg, const char *key, size_t len,
 	return 0;
 }
 
-/* reply_bytes - octets of the first n lines of r on the wire */
-static size_t reply_bytes(const struct replykey *r, size_t n)
+/*
+ * reply_bytes - octets of the first n lines of r on the wire; cut: as
+ * the filter sends them (each line at most REPLY_LINE_OCTETS, add_line)
+ */
+static size_t reply_bytes(const struct replykey *r, size_t n, int cut)
 {
 	char enh[16] = "";
 	size_t bytes = 0;
 
 	if (r->st.cls)
 		smtpcode_enhanced_str(&r->st, enh, sizeof(enh));
-	for (size_t i = 0; i < n; i++)
-		bytes += 4 + strlen(enh) + (enh[0] ? 1 : 0) + r->lines[i].len + 2;
+	for (size_t i = 0; i < n; i++) {
+		size_t line =
+		    4 + strlen(enh) + (enh[0] ? 1 : 0) + r->lines[i].len + 2;
+
+		bytes += cut && line > REPLY_LINE_OCTETS ? REPLY_LINE_OCTETS
+							 : line;
+	}
 	return bytes;
 }
 
@@ -75,7 +83,7 @@ static void base_req(const struct config *cfg, const struct keyed *kd,
 	    rules_languages(cfg, NULL, NULL, r->domain[0] ? r->domain : NULL);
 	req->target = target;
 	req->max_lines = cfg->max_lines - (int)r->n;
-	req->used_bytes = reply_bytes(r, r->n);
+	req->used_bytes = reply_bytes(r, r->n, 0);
 }
 
 /* own_lines - does a rule bring lines of its own */
@@ -328,7 +336,7 @@ static int filter_memo(struct memo *m, const struct config *cfg,
 		goto out;
 	base_req(cfg, &kd, &req, TARGET_PLAIN);
 	req.max_lines = cfg->max_lines - (int)keep;
-	req.used_bytes = reply_bytes(r, keep);
+	req.used_bytes = reply_bytes(r, keep, 1);
 	hits = memo_hits(m);
 	e = memo_render(m, cfg, &req, &tmp);
 	noted(info, &kd, e, hits, m);
