@@ -53,6 +53,13 @@ int smfi_register(struct smfiDesc desc)
 	return MI_SUCCESS;
 }
 
+/* smfi_settimeout - accept any timeout libmilter would */
+int smfi_settimeout(int seconds)
+{
+	FUZZ_CHECK(seconds > 0);
+	return MI_SUCCESS;
+}
+
 /* smfi_getpriv - the session's private pointer */
 void *smfi_getpriv(SMFICTX *ctx)
 {

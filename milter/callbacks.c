@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 /* the milter socket is a unix: one (set once, before smfi_main) */
 static int local_socket;
@@ -54,6 +55,10 @@ struct conn {
 };
 
 static atomic_ulong conn_ids;
+static atomic_int sessions;	  /* milter sessions with state now */
+static int session_budget;	  /* at most this many; 0: no bound */
+static atomic_llong over_logged; /* s: last "over the budget" line */
+static atomic_ulong over_count;	 /* sessions closed since that line */
 
 /* conn_get - the connection's state, created on first use */
 static struct conn *conn_get(SMFICTX *ctx)
@@ -71,6 +76,7 @@ static struct conn *conn_get(SMFICTX *ctx)
 			free(c);
 			return NULL;
 		}
+		atomic_fetch_add(&sessions, 1);
 	}
 	return c;
 }
@@ -81,6 +87,27 @@ static sfsistat fail_action(const struct conn *c)
 	if (c && c->cfg && c->cfg->on_error == ON_ERROR_TEMPFAIL)
 		return SMFIS_TEMPFAIL;
 	return SMFIS_CONTINUE;
+}
+
+/*
+ * over_budget - more milter sessions than the open-file budget allows:
+ * log at most once a minute how many were closed
+ */
+static int over_budget(void)
+{
+	long long now = (long long)time(NULL), last;
+
+	if (session_budget <= 0 || atomic_load(&sessions) <= session_budget)
+		return 0;
+	atomic_fetch_add(&over_count, 1);
+	last = atomic_load(&over_logged);
+	if (now - last >= 60 &&
+	    atomic_compare_exchange_strong(&over_logged, &last, now))
+		log_msg(LOG_WARNING,
+			"milter: %d sessions open, the open-file budget: "
+			"closed %lu new session(s) at negotiation",
+			session_budget, atomic_exchange(&over_count, 0));
+	return 1;
 }
 
 /* mlfi_negotiate - ask for connect, HELO (no reply) and unknown only */
@@ -98,6 +125,8 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	(void)f0;
 	(void)f2;
 	(void)f3;
+	if (over_budget())
+		return SMFIS_REJECT; /* libmilter ends the session */
 	*pf0 = 0; /* no message modifications */
 	*pf1 = f1 & want;
 	*pf2 = 0;
@@ -331,6 +360,7 @@ static sfsistat mlfi_close(SMFICTX *ctx)
 		free(c->name);
 		free(c->helo);
 		free(c);
+		atomic_fetch_sub(&sessions, 1);
 	}
 	return SMFIS_CONTINUE;
 }
@@ -350,6 +380,18 @@ static struct smfiDesc filter = {
 /* callbacks_register - see callbacks.h */
 int callbacks_register(int local)
 {
+	struct config *cfg = store_pin();
+	int timeout = cfg ? cfg->milter_timeout : 0;
+
+	store_release(cfg);
 	local_socket = local;
+	if (timeout > 0 && smfi_settimeout(timeout) != MI_SUCCESS)
+		return -1;
 	return smfi_register(filter) == MI_SUCCESS ? 0 : -1;
+}
+
+/* callbacks_set_budget - see callbacks.h */
+void callbacks_set_budget(int max_sessions)
+{
+	session_budget = max_sessions;
 }

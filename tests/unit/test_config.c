@@ -228,6 +228,7 @@ static void test_settings_defaults(void **state)
 	assert_int_equal(cfg->on_error, ON_ERROR_CONTINUE);
 	assert_int_equal(cfg->socketmap_max_clients, 1024);
 	assert_int_equal(cfg->socketmap_idle_timeout, 600);
+	assert_int_equal(cfg->milter_timeout, 900);
 	assert_string_equal(config_var(cfg, "helpdesk", 8),
 			    "the postmaster of the receiving site");
 	config_free(cfg);
