@@ -139,7 +139,7 @@ static void check_config(const struct config *cfg)
 		char name[COMMAND_NAME_MAX];
 
 		strlist_init(&lines);
-		r = guidance_command_reply(cfg, "XYZZY arg", &gs, name,
+		r = guidance_command_reply(cfg, "XYZZY arg", 9, &gs, name,
 					   sizeof(name), &lines);
 		FUZZ_CHECK(r == NULL || (r->has_reply && r->reply.code >= 400));
 		FUZZ_CHECK(r == NULL ? lines.n == 0 : lines.n >= 1);

@@ -205,9 +205,12 @@ static void check_footer(const struct strlist *l)
 	buf_release(&out);
 }
 
-/* unknown_command - the reply mlfi_unknown gives: guidance_command_reply */
+/*
+ * unknown_command - the reply mlfi_unknown gives: guidance_command_reply
+ * over the len bytes at cmd (no NUL after them: ASan sees any read past)
+ */
 static void unknown_command(const struct config *cfg, const char *cmd,
-			    struct session *s)
+			    size_t len, struct session *s)
 {
 	struct guidance_session gs;
 	struct strlist lines;
@@ -219,10 +222,11 @@ static void unknown_command(const struct config *cfg, const char *cmd,
 	gs.lookup = session_value;
 	gs.ctx = s;
 	strlist_init(&lines);
-	r = guidance_command_reply(cfg, cmd, &gs, name, sizeof(name), &lines);
+	r = guidance_command_reply(cfg, cmd, len, &gs, name, sizeof(name),
+				   &lines);
 	FUZZ_CHECK(strlen(name) < sizeof(name));
 	FUZZ_CHECK(r == NULL ? lines.n == 0 : lines.n >= 1);
-	FUZZ_CHECK(r == rules_match_command(cfg, cmd));
+	FUZZ_CHECK(r == rules_match_command(cfg, cmd, len));
 	/* the milter never learns whether the session may carry UTF-8 */
 	check_lines(cfg, &lines, 0, 0);
 	strlist_release(&lines);
@@ -260,8 +264,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct config *cfg;
 	struct session s;
-	char *cmd, *reply;
-	size_t replylen;
+	char *cmd, *raw, *reply;
+	size_t cmdlen, replylen;
 	int utf8;
 
 	if (size < 1 || size > 4096)
@@ -270,12 +274,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	utf8 = data[0] >> 7;
 	data++;
 	size--;
-	cmd = fuzz_split(&data, &size, NULL);
+	cmd = fuzz_split(&data, &size, &cmdlen);
+	raw = malloc(cmdlen ? cmdlen : 1); /* the payload as libmilter has it */
+	if (raw == NULL)
+		abort();
+	memcpy(raw, cmd, cmdlen);
 	for (int i = 0; i < NVALUES; i++)
 		s.v[i] = fuzz_split(&data, &size, NULL);
 	reply = fuzz_split(&data, &size, &replylen);
 
-	unknown_command(cfg, cmd, &s);
+	unknown_command(cfg, raw, cmdlen, &s);
 	reply_guidance(cfg, reply, replylen, &s, utf8, TARGET_MILTER);
 	reply_guidance(cfg, reply, replylen, &s, utf8, TARGET_FOOTER);
 	reply_guidance(cfg, reply, replylen, &s, utf8, TARGET_PLAIN);
@@ -283,6 +291,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(reply);
 	for (int i = 0; i < NVALUES; i++)
 		free(s.v[i]);
+	free(raw);
 	free(cmd);
 	return 0;
 }

@@ -13,7 +13,8 @@
  * of printable lines, '$' doubled, only Postfix's own ${names}, "\n"
  * between lines, within the line and line budgets; an OK filter reply is
  * CRLF-separated lines that each carry the key's reply code, '-' on all
- * but the last, and no control byte.
+ * but the last, an enhanced code (if any) of the reply's class, only
+ * printable US-ASCII, at most 512 octets with the CRLF.
  */
 #include "config.h"
 #include "fuzz.h"
@@ -110,8 +111,9 @@ static void check_footer(const struct config *cfg, const char *s, size_t len)
 static void check_filter(const struct config *cfg, const char *s, size_t len,
 			 const char *key, size_t keylen)
 {
-	size_t lines = 0;
+	size_t lines = 0, off;
 	const char *p = s, *end = s + len;
+	struct smtp_status st;
 
 	FUZZ_CHECK(keylen >= 3);
 	while (p < end) {
@@ -127,8 +129,12 @@ static void check_filter(const struct config *cfg, const char *s, size_t len,
 		lines++;
 		FUZZ_CHECK(n >= 4 && memcmp(p, key, 3) == 0);
 		FUZZ_CHECK(p[3] == (crlf ? '-' : ' '));
+		FUZZ_CHECK(n + 2 <= REPLY_LINE_OCTETS);
+		FUZZ_CHECK(smtpcode_parse_reply(p, n, &st, &off) == 0);
+		FUZZ_CHECK(st.cls == 0 || st.cls == st.code / 100);
 		for (size_t k = 0; k < n; k++)
-			FUZZ_CHECK((unsigned char)p[k] >= 0x20 && p[k] != 0x7f);
+			FUZZ_CHECK((unsigned char)p[k] >= 0x20 &&
+				   (unsigned char)p[k] <= 0x7e);
 		p = crlf ? crlf + 2 : end;
 	}
 	FUZZ_CHECK(lines >= 1 && lines <= (size_t)cfg->max_lines);

@@ -3,7 +3,8 @@
  * callbacks - the libmilter side of the daemon
  *
  * Exports: callbacks_register (smfi_register with the daemon's filter
- * description). Only this file and main.c include <libmilter/mfapi.h>.
+ * description, smfi_settimeout with milter_timeout), callbacks_set_budget
+ * (the milter's share of the open-file limit). Only this file and main.c include <libmilter/mfapi.h>.
  */
 #ifndef MILTER_EXPLAIN_CALLBACKS_H
 #define MILTER_EXPLAIN_CALLBACKS_H
@@ -14,5 +15,12 @@
  * negotiates the DATA event away too (see mlfi_data in callbacks.c).
  */
 int callbacks_register(int local_socket);
+
+/*
+ * callbacks_set_budget - hold at most max_sessions milter sessions (0:
+ * no bound): one more is closed at negotiation (libmilter ends it, the
+ * MTA applies its default action), logged at most once a minute
+ */
+void callbacks_set_budget(int max_sessions);
 
 #endif

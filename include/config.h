@@ -128,6 +128,7 @@ struct config {
 	int max_lines;            /* lines per reply, 2..32 */
 	int max_reply_bytes;      /* octets per reply, codes and CRLFs included */
 	enum on_error on_error;     /* stored as an int by the table */
+	int milter_timeout;         /* seconds; read at start */
 	int socketmap_max_clients;
 	int socketmap_idle_timeout; /* seconds */
 	char *metrics_socket;       /* NULL: no metrics page */

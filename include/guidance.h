@@ -105,8 +105,9 @@ void guidance_line(const struct config *cfg, const struct guidance_req *req,
 		   const char *tpl, struct strlist *out);
 
 /*
- * guidance_command_reply - the reply to an unknown command line (its
- * first word, upper-cased, goes into name): the command rule that covers
+ * guidance_command_reply - the reply to an unknown command line of len
+ * bytes (its first word, upper-cased, goes into name; nothing past len
+ * is read; line NULL: empty): the command rule that covers
  * it, else NULL and out unchanged (the MTA's own reply stands). The
  * lines appended to out (at most cfg->max_lines, never none) are the
  * rule's first line (its text, else an English default) unless the rule
@@ -116,7 +117,7 @@ void guidance_line(const struct config *cfg, const struct guidance_req *req,
  * session may carry UTF-8. Its code is the returned rule's reply.
  */
 const struct rule *guidance_command_reply(const struct config *cfg,
-					  const char *line,
+					  const char *line, size_t len,
 					  const struct guidance_session *s,
 					  char *name, size_t namelen,
 					  struct strlist *out);

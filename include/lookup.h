@@ -45,8 +45,11 @@ int lookup_footer(const struct config *cfg, const char *key, size_t len,
 /*
  * lookup_filter - the full replacement reply for a key into out (reset
  * first), lines joined with CRLF, each with the original reply code and
- * enhanced code ("550-5.1.1 text" ... "550 5.1.1 text"). The original
- * text stays first unless the matching rule has mode = "replace".
+ * enhanced code ("550-5.1.1 text" ... "550 5.1.1 text"; an enhanced
+ * code of another class takes the reply's). The original text stays
+ * first unless the matching rule has mode = "replace", made printable
+ * US-ASCII ('?' for any other byte) and cut so that each line with its
+ * CRLF holds at most 512 octets.
  * Returns 0, or -1 when the reply is to stay as it is.
  */
 int lookup_filter(const struct config *cfg, const char *key, size_t len,
@@ -55,8 +58,10 @@ int lookup_filter(const struct config *cfg, const char *key, size_t len,
 /*
  * lookup_explained - non-zero when a line after the first of a
  * multi-line key equals a line of the guidance this config gives for its
- * codes, in any loaded language, by the knowledge base, a reply rule or a
- * command rule with that reply: the milter wrote it, do not add more.
+ * codes, in any loaded language, by the knowledge base, a reply rule of
+ * that status (whatever its pattern) or a command rule with that reply:
+ * the milter or the filter map wrote it, do not add more. The first line
+ * counts too when a reply rule of the status has mode = "replace".
  */
 int lookup_explained(const struct config *cfg, const char *key, size_t len);
 

@@ -34,7 +34,7 @@ struct replykey {
 
 /*
  * replykey_parse - split key (len bytes, any byte allowed) into r: the
- * status of the first line, the text of each line (a line after the
+ * status of the first line (its enhanced class made the reply's), the text of each line (a line after the
  * first keeps its codes when they do not parse) and the recipient domain
  * for language rules. Returns 0, or -1 when the first line is no 4xx or
  * 5xx reply or the key has more than REPLY_LINES_MAX lines.

@@ -5,7 +5,8 @@
  *
  * Exports: rules_index_new and rules_index_free (the index a config
  * snapshot keeps of its rules), rules_match_reply (most specific rule for
- * "550 5.1.1 text"), rules_match_command (the rule for an unknown SMTP
+ * "550 5.1.1 text"), rules_for_status (every reply rule of a status,
+ * whatever the text), rules_match_command (the rule for an unknown SMTP
  * command), rules_replying (the command rules that answer with a status),
  * rules_languages (language_rules, else the configured list). Lookups
  * read a fixed number of index buckets, whatever the number of rules.
@@ -35,12 +36,21 @@ const struct rule *rules_match_reply(const struct config *cfg,
 				     const char *text, size_t textlen);
 
 /*
- * rules_match_command - the rule for an unknown command line ("FOO bar":
- * the first word is the command), or NULL when no rule (not even "*")
- * covers it
+ * rules_for_status - every reply rule whose code and enhanced code fit
+ * st, whatever its pattern (each rule once: a rule sits in one bucket),
+ * those of the exact code first, at most max into out; returns how many
+ */
+size_t rules_for_status(const struct config *cfg,
+			const struct smtp_status *st,
+			const struct rule **out, size_t max);
+
+/*
+ * rules_match_command - the rule for an unknown command line of len
+ * bytes ("FOO bar": the first word is the command; nothing past len is
+ * read), or NULL when no rule (not even "*") covers it
  */
 const struct rule *rules_match_command(const struct config *cfg,
-				       const char *line);
+				       const char *line, size_t len);
 
 /*
  * rules_replying - the command rules whose reply is exactly st (code and
@@ -50,8 +60,13 @@ const struct rule *rules_match_command(const struct config *cfg,
 size_t rules_replying(const struct config *cfg, const struct smtp_status *st,
 		      const struct rule **out, size_t max);
 
-/* rules_command_name - the command word of a line, upper-cased, into out */
-void rules_command_name(const char *line, char *out, size_t outlen);
+/*
+ * rules_command_name - the command word of the len bytes at line (after
+ * leading blanks, up to a blank, CR, LF or NUL), upper-cased, cut to
+ * outlen - 1 bytes, into out; nothing past len is read
+ */
+void rules_command_name(const char *line, size_t len, char *out,
+			size_t outlen);
 
 /*
  * rules_languages - the languages for a session: the first language rule

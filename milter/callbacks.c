@@ -9,8 +9,16 @@
  * commands, and on an inet: socket DATA (answered at once, see
  * mlfi_data); the MTA sends nothing else. A callback never exits: on an
  * internal error it logs and returns the configured on_error action.
+ *
+ * Every string libmilter passes comes from the peer and is read within
+ * what was received: libmilter checks that the connect host name and the
+ * HELO argument end in a NUL inside their payload, cmdbuf_hook.c ends
+ * every payload (macros included) with one, and the unknown command's
+ * length comes from cmdbuf_length; each value is then kept only up to a
+ * fixed bound (NAME_MAX_BYTES, MACRO_MAX_BYTES).
  */
 #include "callbacks.h"
+#include "cmdbuf.h"
 #include "guidance.h"
 #include "log.h"
 #include "metrics.h"
@@ -26,9 +34,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 /* the milter socket is a unix: one (set once, before smfi_main) */
 static int local_socket;
+
+/* bytes of a host name or HELO argument kept; a longer one is unknown */
+#define NAME_MAX_BYTES 255
+/* bytes of a macro value used; a longer one is unknown */
+#define MACRO_MAX_BYTES 255
 
 /* per-connection state, smfi_setpriv */
 struct conn {
@@ -41,6 +55,10 @@ struct conn {
 };
 
 static atomic_ulong conn_ids;
+static atomic_int sessions;	  /* milter sessions with state now */
+static int session_budget;	  /* at most this many; 0: no bound */
+static atomic_llong over_logged; /* s: last "over the budget" line */
+static atomic_ulong over_count;	 /* sessions closed since that line */
 
 /* conn_get - the connection's state, created on first use */
 static struct conn *conn_get(SMFICTX *ctx)
@@ -58,6 +76,7 @@ static struct conn *conn_get(SMFICTX *ctx)
 			free(c);
 			return NULL;
 		}
+		atomic_fetch_add(&sessions, 1);
 	}
 	return c;
 }
@@ -68,6 +87,27 @@ static sfsistat fail_action(const struct conn *c)
 	if (c && c->cfg && c->cfg->on_error == ON_ERROR_TEMPFAIL)
 		return SMFIS_TEMPFAIL;
 	return SMFIS_CONTINUE;
+}
+
+/*
+ * over_budget - more milter sessions than the open-file budget allows:
+ * log at most once a minute how many were closed
+ */
+static int over_budget(void)
+{
+	long long now = (long long)time(NULL), last;
+
+	if (session_budget <= 0 || atomic_load(&sessions) <= session_budget)
+		return 0;
+	atomic_fetch_add(&over_count, 1);
+	last = atomic_load(&over_logged);
+	if (now - last >= 60 &&
+	    atomic_compare_exchange_strong(&over_logged, &last, now))
+		log_msg(LOG_WARNING,
+			"milter: %d sessions open, the open-file budget: "
+			"closed %lu new session(s) at negotiation",
+			session_budget, atomic_exchange(&over_count, 0));
+	return 1;
 }
 
 /* mlfi_negotiate - ask for connect, HELO (no reply) and unknown only */
@@ -85,6 +125,8 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	(void)f0;
 	(void)f2;
 	(void)f3;
+	if (over_budget())
+		return SMFIS_REJECT; /* libmilter ends the session */
 	*pf0 = 0; /* no message modifications */
 	*pf1 = f1 & want;
 	*pf2 = 0;
@@ -100,6 +142,17 @@ static sfsistat quiet(const struct conn *c, unsigned long nr)
 	return c && (c->flags & nr) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
+/*
+ * name_dup - a copy of s (a NUL-terminated argument from libmilter) when
+ * it has at most NAME_MAX_BYTES bytes, else NULL; the caller frees it
+ */
+static char *name_dup(const char *s)
+{
+	if (s == NULL || strnlen(s, NAME_MAX_BYTES + 1) > NAME_MAX_BYTES)
+		return NULL;
+	return strdup(s);
+}
+
 /* mlfi_connect - remember the client */
 static sfsistat mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 {
@@ -108,7 +161,7 @@ static sfsistat mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	if (c == NULL)
 		return SMFIS_CONTINUE;
 	free(c->name);
-	c->name = hostname ? strdup(hostname) : NULL;
+	c->name = name_dup(hostname);
 	c->addr[0] = '\0';
 	if (sa && sa->sa_family == AF_INET)
 		inet_ntop(AF_INET,
@@ -129,7 +182,7 @@ static sfsistat mlfi_helo(SMFICTX *ctx, char *helo)
 	if (c == NULL)
 		return SMFIS_CONTINUE;
 	free(c->helo);
-	c->helo = helo ? strdup(helo) : NULL;
+	c->helo = name_dup(helo);
 	return quiet(c, SMFIP_NR_HELO);
 }
 
@@ -137,6 +190,16 @@ struct session {
 	SMFICTX *ctx;
 	struct conn *c;
 };
+
+/* macro - the value of macro name, when short enough (see MACRO_MAX_BYTES) */
+static const char *macro(SMFICTX *ctx, const char *name)
+{
+	const char *v = smfi_getsymval(ctx, (char *)name);
+
+	if (v == NULL || strnlen(v, MACRO_MAX_BYTES + 1) > MACRO_MAX_BYTES)
+		return NULL;
+	return v;
+}
 
 /* session_value - template values of the session (raw: guidance cleans) */
 static const char *session_value(const char *name, size_t len, void *vctx)
@@ -150,11 +213,11 @@ static const char *session_value(const char *name, size_t len, void *vctx)
 	if (len == 9 && memcmp(name, "helo_name", 9) == 0)
 		return s->c->helo;
 	if (len == 8 && memcmp(name, "queue_id", 8) == 0)
-		return smfi_getsymval(s->ctx, "i");
+		return macro(s->ctx, "i");
 	if (len == 11 && memcmp(name, "server_name", 11) == 0)
-		return smfi_getsymval(s->ctx, "j");
+		return macro(s->ctx, "j");
 	if (len == 11 && memcmp(name, "client_port", 11) == 0)
-		return smfi_getsymval(s->ctx, "{client_port}");
+		return macro(s->ctx, "{client_port}");
 	return NULL;
 }
 
@@ -208,6 +271,21 @@ static void log_reply(const struct conn *c, const char *name,
 	buf_release(&who);
 }
 
+/*
+ * unbounded - log once that a command arrived with no known length: the
+ * hook of cmdbuf_hook.c is not in effect with this libmilter
+ */
+static void unbounded(const struct conn *c)
+{
+	static atomic_int said;
+
+	if (atomic_exchange(&said, 1) == 0)
+		log_msg(LOG_ERR,
+			"conn %lu: unknown command of unknown length (libmilter "
+			"not read through cmdbuf_hook): left to the MTA",
+			c->id);
+}
+
 /* mlfi_unknown - answer an unknown command with guidance */
 static sfsistat mlfi_unknown(SMFICTX *ctx, const char *cmd)
 {
@@ -217,12 +295,17 @@ static sfsistat mlfi_unknown(SMFICTX *ctx, const char *cmd)
 	struct session sess;
 	struct strlist lines;
 	char name[COMMAND_NAME_MAX];
+	size_t len;
 	sfsistat rc;
 
 	if (c == NULL || c->cfg == NULL) {
 		log_msg(LOG_ERR,
 			"unknown command: no connection state or config");
 		return fail_action(c);
+	}
+	if (cmdbuf_length(cmd, &len) < 0) {
+		unbounded(c);
+		return SMFIS_CONTINUE; /* never read past the payload */
 	}
 	sess.ctx = ctx;
 	sess.c = c;
@@ -231,7 +314,7 @@ static sfsistat mlfi_unknown(SMFICTX *ctx, const char *cmd)
 	gs.lookup = session_value;
 	gs.ctx = &sess;
 	strlist_init(&lines);
-	r = guidance_command_reply(c->cfg, cmd, &gs, name, sizeof(name),
+	r = guidance_command_reply(c->cfg, cmd, len, &gs, name, sizeof(name),
 				   &lines);
 	if (r == NULL) {
 		rc = SMFIS_CONTINUE; /* the MTA's own reply stands */
@@ -277,6 +360,7 @@ static sfsistat mlfi_close(SMFICTX *ctx)
 		free(c->name);
 		free(c->helo);
 		free(c);
+		atomic_fetch_sub(&sessions, 1);
 	}
 	return SMFIS_CONTINUE;
 }
@@ -296,6 +380,18 @@ static struct smfiDesc filter = {
 /* callbacks_register - see callbacks.h */
 int callbacks_register(int local)
 {
+	struct config *cfg = store_pin();
+	int timeout = cfg ? cfg->milter_timeout : 0;
+
+	store_release(cfg);
 	local_socket = local;
+	if (timeout > 0 && smfi_settimeout(timeout) != MI_SUCCESS)
+		return -1;
 	return smfi_register(filter) == MI_SUCCESS ? 0 : -1;
+}
+
+/* callbacks_set_budget - see callbacks.h */
+void callbacks_set_budget(int max_sessions)
+{
+	session_budget = max_sessions;
 }

@@ -58,6 +58,8 @@ const struct config_def config_settings[] = {
 	 config_parse_compare},
 	{"on_error", CFG_WORD, SET, "continue", 0, 0, F(on_error),
 	 "continue|tempfail", NULL},
+	{"milter_timeout", CFG_INT, SET, "900", 10, 86400, F(milter_timeout),
+	 NULL, NULL},
 	{"socketmap", CFG_GROUP, SET, NULL, 0, 0, NOF, NULL, NULL},
 	{"socketmap.max_clients", CFG_INT, SET, "1024", 1, 65536,
 	 F(socketmap_max_clients), NULL, NULL},

@@ -398,7 +398,7 @@ void guidance_line(const struct config *cfg, const struct guidance_req *req,
 
 /* guidance_command_reply - see guidance.h */
 const struct rule *guidance_command_reply(const struct config *cfg,
-					  const char *line,
+					  const char *line, size_t len,
 					  const struct guidance_session *s,
 					  char *name, size_t namelen,
 					  struct strlist *out)
@@ -408,9 +408,9 @@ const struct rule *guidance_command_reply(const struct config *cfg,
 	size_t start = out->n;
 
 	if (line == NULL)
-		line = "";
-	rules_command_name(line, name, namelen);
-	if ((r = rules_match_command(cfg, line)) == NULL)
+		len = 0;
+	rules_command_name(line, len, name, namelen);
+	if ((r = rules_match_command(cfg, line, len)) == NULL)
 		return NULL; /* the MTA's own reply stands */
 	memset(&req, 0, sizeof(req));
 	req.st = r->reply;

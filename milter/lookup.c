@@ -8,7 +8,8 @@
  * (rules.c, provider.c); the guidance request then carries them as
  * matched, so that guidance.c never matches again.
  * Everything that goes back to Postfix is made by guidance.c (sanitised,
- * folded, budgeted), copied from the key with control bytes replaced, or
+ * folded, budgeted), copied from the key made printable US-ASCII and cut
+ * to a 512-octet line, or
  * is one of smproto.c's answers. Never fails.
  */
 #include "lookup.h"
@@ -44,16 +45,24 @@ static int key_prepare(const struct config *cfg, const char *key, size_t len,
 	return 0;
 }
 
-/* reply_bytes - octets of the first n lines of r on the wire */
-static size_t reply_bytes(const struct replykey *r, size_t n)
+/*
+ * reply_bytes - octets of the first n lines of r on the wire; cut: as
+ * the filter sends them (each line at most REPLY_LINE_OCTETS, add_line)
+ */
+static size_t reply_bytes(const struct replykey *r, size_t n, int cut)
 {
 	char enh[16] = "";
 	size_t bytes = 0;
 
 	if (r->st.cls)
 		smtpcode_enhanced_str(&r->st, enh, sizeof(enh));
-	for (size_t i = 0; i < n; i++)
-		bytes += 4 + strlen(enh) + (enh[0] ? 1 : 0) + r->lines[i].len + 2;
+	for (size_t i = 0; i < n; i++) {
+		size_t line =
+		    4 + strlen(enh) + (enh[0] ? 1 : 0) + r->lines[i].len + 2;
+
+		bytes += cut && line > REPLY_LINE_OCTETS ? REPLY_LINE_OCTETS
+							 : line;
+	}
 	return bytes;
 }
 
@@ -74,7 +83,7 @@ static void base_req(const struct config *cfg, const struct keyed *kd,
 	    rules_languages(cfg, NULL, NULL, r->domain[0] ? r->domain : NULL);
 	req->target = target;
 	req->max_lines = cfg->max_lines - (int)r->n;
-	req->used_bytes = reply_bytes(r, r->n);
+	req->used_bytes = reply_bytes(r, r->n, 0);
 }
 
 /* own_lines - does a rule bring lines of its own */
@@ -83,12 +92,22 @@ static int own_lines(const struct rule *rule)
 	return rule->nlines || rule->nappend;
 }
 
-/* candidates - every line this config's guidance for kd can hold, into out */
+/*
+ * candidates - every line this config's guidance for kd can hold, into
+ * out: per language, the guidance of kd's reply rule (else of a command
+ * rule of its status without lines, else the knowledge base's), the
+ * knowledge base's beside a rule, and that of every rule with lines of
+ * its own that answers with this status: the command rules, and the
+ * reply rules of the status whatever their pattern (the text of a
+ * filter answer after a "replace" rule no longer fits that pattern)
+ */
 static void candidates(const struct config *cfg, const struct keyed *kd,
 		       struct strlist *out)
 {
-	const struct rule *cr[REPLY_LINES_MAX], *plain = NULL;
+	const struct rule *cr[REPLY_LINES_MAX], *rr[REPLY_LINES_MAX];
+	const struct rule *plain = NULL;
 	size_t ncr = rules_replying(cfg, &kd->k.st, cr, REPLY_LINES_MAX);
+	size_t nrr = rules_for_status(cfg, &kd->k.st, rr, REPLY_LINES_MAX);
 
 	for (size_t k = 0; k < ncr && plain == NULL; k++)
 		if (!own_lines(cr[k]))
@@ -114,17 +133,37 @@ static void candidates(const struct config *cfg, const struct keyed *kd,
 			req.rule = cr[k];
 			guidance_build(cfg, &req, out);
 		}
+		for (size_t k = 0; k < nrr; k++) {
+			if (!own_lines(rr[k]) || rr[k] == kd->rule)
+				continue;
+			req.rule = rr[k];
+			guidance_build(cfg, &req, out);
+		}
 	}
 }
 
 /*
+ * replaced_first - can the first line of a key be guidance: a reply
+ * rule of its status replaces Postfix's text (the filter map answers
+ * with the rule's lines alone)
+ */
+static int replaced_first(const struct config *cfg, const struct keyed *kd)
+{
+	const struct rule *rr[REPLY_LINES_MAX];
+	size_t n = rules_for_status(cfg, &kd->k.st, rr, REPLY_LINES_MAX);
+
+	for (size_t k = 0; k < n; k++)
+		if (rr[k]->mode == MODE_REPLACE)
+			return 1;
+	return 0;
+}
+
+/*
  * explained - see lookup_explained. The candidate lines are rendered
- * once per language for each distinct source: the reply rule that
- * matches (else the knowledge base), the knowledge base again when a
- * command rule without lines of its own falls back to it, and each
- * command rule with lines of its own. They depend only on the status,
- * the reply rule and the provider rule, so the memo keeps them
- * (max_lines -1).
+ * once per language for each distinct source (see candidates). They
+ * depend only on the status, the reply rule and the provider rule, so
+ * the memo keeps them (max_lines -1). The first line of the key counts
+ * only when a "replace" rule of its status could have written it.
  */
 static int explained(struct memo *m, const struct config *cfg,
 		     const struct keyed *kd)
@@ -133,8 +172,9 @@ static int explained(struct memo *m, const struct config *cfg,
 	struct guidance_req key;
 	struct memo_entry tmp = {0}, *e;
 	int fresh, found = 0;
+	size_t first = replaced_first(cfg, kd) ? 0 : 1;
 
-	if (r->n < 2)
+	if (r->n <= first)
 		return 0;
 	memset(&key, 0, sizeof(key));
 	key.st = r->st;
@@ -146,7 +186,7 @@ static int explained(struct memo *m, const struct config *cfg,
 	e = memo_get(m, cfg, &key, &tmp, &fresh);
 	if (fresh)
 		candidates(cfg, kd, &e->lines);
-	for (size_t i = 1; i < r->n && !found; i++) {
+	for (size_t i = first; i < r->n && !found; i++) {
 		const struct replykey_line *l = &r->lines[i];
 
 		for (size_t k = 0; k < e->lines.n && !found; k++)
@@ -236,20 +276,37 @@ int lookup_footer(const struct config *cfg, const char *key, size_t len,
 	return footer_memo(NULL, cfg, key, len, out, &info);
 }
 
-/* add_line - one line of a replacement reply, control bytes made '?' */
+/*
+ * add_line - one line of a filter answer: the codes, then text with every
+ * byte outside printable US-ASCII made '?', cut so that the line and its
+ * CRLF fit REPLY_LINE_OCTETS (Postfix drops a reply it cannot send). A
+ * text that itself starts like an enhanced code ("4.7.1 " under a 554
+ * without one) gets the reply's class: one class per reply.
+ */
 static void add_line(struct buf *out, int code, const char *enh, int last,
 		     const char *text, size_t len)
 {
+	size_t start, room, off;
+	struct smtp_status st;
+
 	if (out->len)
 		buf_adds(out, "\r\n");
+	start = out->len;
 	buf_printf(out, "%d%c", code, last ? ' ' : '-');
 	if (enh[0])
 		buf_printf(out, "%s ", enh);
+	room = REPLY_LINE_OCTETS - 2 - (out->len - start);
+	if (len > room)
+		len = room;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)text[i];
 
-		buf_addc(out, c < 0x20 || c == 0x7f ? '?' : (char)c);
+		buf_addc(out, c < 0x20 || c > 0x7e ? '?' : (char)c);
 	}
+	if (smtpcode_parse_reply(out->s + start, out->len - start, &st, &off) ==
+		0 &&
+	    st.cls && st.cls != code / 100)
+		out->s[start + 4] = (char)('0' + code / 100);
 }
 
 /* filter_memo - lookup_filter through a memo (NULL: none) */
@@ -279,7 +336,7 @@ static int filter_memo(struct memo *m, const struct config *cfg,
 		goto out;
 	base_req(cfg, &kd, &req, TARGET_PLAIN);
 	req.max_lines = cfg->max_lines - (int)keep;
-	req.used_bytes = reply_bytes(r, keep);
+	req.used_bytes = reply_bytes(r, keep, 1);
 	hits = memo_hits(m);
 	e = memo_render(m, cfg, &req, &tmp);
 	noted(info, &kd, e, hits, m);

@@ -4,7 +4,9 @@
  *
  * Exports: replykey_parse. The domain of the first <local@domain> of
  * the first line is taken only when it is made of DNS name bytes, so a
- * language rule never sees anything else. Never allocates.
+ * language rule never sees anything else. An enhanced code of another
+ * class than the reply code ("550 4.1.1") takes the reply's class, as
+ * Postfix corrects it on its own replies. Never allocates.
  */
 #include "replykey.h"
 
@@ -81,6 +83,9 @@ int replykey_parse(const char *key, size_t len, struct replykey *r)
 			if (smtpcode_parse_reply(p, n, &r->st, &off) < 0 ||
 			    r->st.code < 400 || r->st.code > 599)
 				return -1;
+			/* "550 4.1.1": the class follows the reply code */
+			if (r->st.cls && r->st.cls != r->st.code / 100)
+				r->st.cls = r->st.code / 100;
 			r->lines[0].text = p + off;
 			r->lines[0].len = n - off;
 			r->n = 1;

@@ -4,7 +4,7 @@
  * command, and which languages a session gets
  *
  * Exports: rules_index_new, rules_index_free, rules_match_reply,
- * rules_match_command, rules_replying, rules_command_name,
+ * rules_for_status, rules_match_command, rules_replying, rules_command_name,
  * rules_languages. This file alone knows the index: its bucket keys
  * (key_code, key_enh, key_join) and the order of the rules in a bucket
  * (rule_before).
@@ -198,25 +198,17 @@ static const struct rule *best_in(const struct rules_index *ix,
 	return best;
 }
 
-/* rules_match_reply - see rules.h */
-const struct rule *rules_match_reply(const struct config *cfg,
-				     const struct smtp_status *st,
-				     const char *text, size_t textlen)
+/*
+ * reply_keys - the bucket keys a reply with status st looks in, most
+ * specific code first: "550|5.1.1", "550|X.1.1", "550|*", "5XX|5.1.1",
+ * ..., "*|*"; returns how many (at most 9)
+ */
+static int reply_keys(const struct smtp_status *st, char keys[9][KEY_MAX])
 {
-	char codes[3][KEY_PART], enhs[3][KEY_PART], key[KEY_MAX];
-	char local[PATTERN_TEXT_MAX + 1];
+	char codes[3][KEY_PART], enhs[3][KEY_PART];
 	struct smtp_status any = *st;
-	int ne = 0;
-	const struct rule *best = NULL;
+	int ne = 0, n = 0;
 
-	if (st->code < 400 || st->code > 599)
-		return NULL;
-	/* the pattern sees the text as one NUL-free string */
-	if (textlen > PATTERN_TEXT_MAX)
-		textlen = PATTERN_TEXT_MAX;
-	for (size_t i = 0; i < textlen; i++)
-		local[i] = text[i] ? text[i] : ' ';
-	local[textlen] = '\0';
 	key_code(codes[0], sizeof(codes[0]), st->code, 0);
 	key_code(codes[1], sizeof(codes[1]), 0, st->code / 100);
 	key_code(codes[2], sizeof(codes[2]), 0, 0);
@@ -226,39 +218,88 @@ const struct rule *rules_match_reply(const struct config *cfg,
 		key_enh(enhs[ne++], sizeof(enhs[0]), &any);
 	}
 	key_enh(enhs[ne++], sizeof(enhs[0]), NULL);
-	for (int c = 0; c < 3; c++) {
-		for (int e = 0; e < ne; e++) {
-			key_join(key, codes[c], enhs[e]);
-			best = best_in(cfg->rules_index, key, local, best);
-		}
-	}
+	for (int c = 0; c < 3; c++)
+		for (int e = 0; e < ne; e++)
+			key_join(keys[n++], codes[c], enhs[e]);
+	return n;
+}
+
+/* rules_match_reply - see rules.h */
+const struct rule *rules_match_reply(const struct config *cfg,
+				     const struct smtp_status *st,
+				     const char *text, size_t textlen)
+{
+	char keys[9][KEY_MAX];
+	char local[PATTERN_TEXT_MAX + 1];
+	const struct rule *best = NULL;
+	int nkeys;
+
+	if (st->code < 400 || st->code > 599)
+		return NULL;
+	/* the pattern sees the text as one NUL-free string */
+	if (textlen > PATTERN_TEXT_MAX)
+		textlen = PATTERN_TEXT_MAX;
+	for (size_t i = 0; i < textlen; i++)
+		local[i] = text[i] ? text[i] : ' ';
+	local[textlen] = '\0';
+	nkeys = reply_keys(st, keys);
+	for (int k = 0; k < nkeys; k++)
+		best = best_in(cfg->rules_index, keys[k], local, best);
 	return best;
 }
 
-/* rules_command_name - see rules.h */
-void rules_command_name(const char *line, char *out, size_t outlen)
+/* rules_for_status - see rules.h */
+size_t rules_for_status(const struct config *cfg,
+			const struct smtp_status *st,
+			const struct rule **out, size_t max)
 {
+	char keys[9][KEY_MAX];
 	size_t n = 0;
+	int nkeys;
 
-	while (*line == ' ' || *line == '\t')
-		line++;
-	while (line[n] && line[n] != ' ' && line[n] != '\t' && line[n] != '\r' &&
-	       line[n] != '\n' && n + 1 < outlen) {
-		out[n] = (char)toupper((unsigned char)line[n]);
-		n++;
+	if (st->code < 400 || st->code > 599)
+		return 0;
+	nkeys = reply_keys(st, keys);
+	for (int k = 0; k < nkeys; k++) {
+		const struct rule_bucket *b =
+		    hash_get(cfg->rules_index->replies, keys[k]);
+
+		for (size_t i = 0; b && i < b->n && n < max; i++)
+			out[n++] = b->v[i];
+	}
+	return n;
+}
+
+/* rules_command_name - see rules.h */
+void rules_command_name(const char *line, size_t len, char *out,
+			size_t outlen)
+{
+	size_t i = 0, n = 0;
+
+	if (outlen == 0)
+		return;
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	for (; i < len && n + 1 < outlen; i++, n++) {
+		char ch = line[i];
+
+		if (ch == '\0' || ch == ' ' || ch == '\t' || ch == '\r' ||
+		    ch == '\n')
+			break;
+		out[n] = (char)toupper((unsigned char)ch);
 	}
 	out[n] = '\0';
 }
 
 /* rules_match_command - see rules.h */
 const struct rule *rules_match_command(const struct config *cfg,
-				       const char *line)
+				       const char *line, size_t len)
 {
 	char name[COMMAND_NAME_MAX];
 	const struct rule_bucket *b;
 	const struct hash *h = cfg->rules_index->commands;
 
-	rules_command_name(line, name, sizeof(name));
+	rules_command_name(line, len, name, sizeof(name));
 	if (name[0] && (b = hash_get(h, name)) != NULL && b->n)
 		return b->v[0];
 	if ((b = hash_get(h, "*")) != NULL && b->n)

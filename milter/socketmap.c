@@ -21,19 +21,26 @@
  * loops on SO_REUSEPORT sockets would scale it without changing this file's
  * structure.
  *
- * Bounds: at most cfg->socketmap_max_clients connections (more are
- * accepted and closed at once, logged at most once a minute); per
+ * Bounds: at most cfg->socketmap_max_clients connections, and never more
+ * than the open-file budget (socketmap_set_budget); at the cap a new
+ * client is taken and the connection idle longest is closed to make room
+ * (logged at most once a minute), so that a peer holding connections
+ * cannot lock Postfix out; per
  * connection an input buffer of at most one request (NETSTRING_WIRE_MAX)
  * and an output buffer that stops reading at OUT_HIGH; a connection that
  * completes no request for cfg->socketmap_idle_timeout seconds is closed,
  * whether it is silent or trickles a request byte by byte. Each lookup
  * pins the current config (store_pin), so a reload applies to the next
- * lookup of every open connection. The thread keeps a memo of rendered
+ * lookup of every open connection. A warning a peer provokes (a
+ * malformed request, a request cut off) goes through a token bucket
+ * (WARN_RATE a second, WARN_BURST at once); the next line that goes out
+ * says how many were suppressed. The thread keeps a memo of rendered
  * guidance (lookup.h) with a reference to the snapshot it belongs to,
  * dropped at the first lookup that pins a newer one.
  */
 #include "socketmap.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "lookup.h"
 #include "metrics.h"
 #include "netstring.h"
@@ -60,6 +67,8 @@
 #define OUT_HIGH 65536	 /* answers waiting: stop taking requests */
 #define MAX_EVENTS 256
 #define CAP_LOG_EVERY 60 /* seconds between "too many clients" lines */
+#define WARN_RATE 10	 /* peer-provoked warnings a second ... */
+#define WARN_BURST 20	 /* ... and at once */
 
 struct sm_conn {
 	int fd;
@@ -83,8 +92,10 @@ struct socketmap {
 	int64_t resume_accept; /* ms: re-add lfd after a descriptor shortage */
 	struct sm_conn *head, *tail;
 	size_t nconns;
-	unsigned long next_id, lookups, refused;
+	unsigned long next_id, lookups, evicted;
 	int64_t cap_logged;
+	int budget; /* open-file budget of connections; 0: none set */
+	struct ratelimit warn; /* peer-provoked warnings */
 	struct memo *memo; /* rendered guidance, this thread's only */
 	struct config *memo_cfg;  /* a reference that keeps its snapshot */
 };
@@ -101,14 +112,20 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* current_limits - max clients and idle timeout of the current config */
-static void current_limits(int *max_clients, int *idle_timeout)
+/*
+ * current_limits - max clients (the current config's, within the
+ * open-file budget) and idle timeout
+ */
+static void current_limits(const struct socketmap *sm, int *max_clients,
+			   int *idle_timeout)
 {
 	struct config *cfg = store_pin();
 
 	*max_clients = cfg ? cfg->socketmap_max_clients : 1024;
 	*idle_timeout = cfg ? cfg->socketmap_idle_timeout : 600;
 	store_release(cfg);
+	if (sm->budget > 0 && *max_clients > sm->budget)
+		*max_clients = sm->budget;
 }
 
 /* list_unlink - take c out of the activity list */
@@ -157,11 +174,32 @@ static int watch(struct socketmap *sm, struct sm_conn *c, uint32_t events)
 	return 0;
 }
 
-/* conn_close - forget c; why NULL closes quietly, else logs once */
+/*
+ * warn_allowed - may a peer-provoked warning go out now; says first how
+ * many were suppressed before it
+ */
+static int warn_allowed(struct socketmap *sm, int64_t now)
+{
+	unsigned long dropped;
+
+	if (!ratelimit_take(&sm->warn, now, &dropped))
+		return 0;
+	if (dropped)
+		log_msg(LOG_WARNING,
+			"socketmap: %lu warnings about clients suppressed "
+			"(more than %d a second)",
+			dropped, WARN_RATE);
+	return 1;
+}
+
+/*
+ * conn_close - forget c; why NULL closes quietly, else logs once (a
+ * warning or worse within the rate limit)
+ */
 static void conn_close(struct socketmap *sm, struct sm_conn *c, int prio,
 		       const char *why)
 {
-	if (why)
+	if (why && (prio > LOG_WARNING || warn_allowed(sm, now_ms())))
 		log_msg(prio,
 			"socketmap: conn %lu from %s: %s; connection closed",
 			c->id, c->peer, why);
@@ -206,20 +244,26 @@ static void peer_name(int fd, char *out, size_t outlen)
 	}
 }
 
-/* refuse - a client over the cap: close it, log at most once a minute */
-static void refuse(struct socketmap *sm, int fd, int max_clients, int64_t now)
+/*
+ * make_room - at the cap: close the connection idle longest (the head of
+ * the activity list) so that a new client is served; log at most once a
+ * minute
+ */
+static void make_room(struct socketmap *sm, int max_clients, int64_t now)
 {
 	metrics_refused(); /* first: the peer may look as soon as it is closed */
-	close(fd);
-	sm->refused++;
+	conn_close(sm, sm->head, LOG_DEBUG, NULL);
+	sm->evicted++;
 	if (sm->cap_logged == 0 ||
 	    now - sm->cap_logged >= CAP_LOG_EVERY * 1000) {
 		log_msg(LOG_WARNING,
 			"socketmap: %d clients connected, the limit "
-			"(socketmap.max_clients): refused %lu connection(s)",
-			max_clients, sm->refused);
+			"(socketmap.max_clients or the open-file budget): "
+			"closed the %lu connection(s) idle longest to make "
+			"room",
+			max_clients, sm->evicted);
 		sm->cap_logged = now;
-		sm->refused = 0;
+		sm->evicted = 0;
 	}
 }
 
@@ -241,7 +285,7 @@ static void accept_all(struct socketmap *sm, int64_t now)
 {
 	int max_clients, idle;
 
-	current_limits(&max_clients, &idle);
+	current_limits(sm, &max_clients, &idle);
 	for (;;) {
 		int fd =
 		    accept4(sm->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -254,10 +298,8 @@ static void accept_all(struct socketmap *sm, int64_t now)
 				pause_accept(sm, now, errno);
 			return; /* EAGAIN, or a client gone before we took it */
 		}
-		if (sm->nconns >= (size_t)max_clients) {
-			refuse(sm, fd, max_clients, now);
-			continue;
-		}
+		while (sm->head && sm->nconns >= (size_t)max_clients)
+			make_room(sm, max_clients, now);
 		c = xcalloc(1, sizeof(*c));
 		c->fd = fd;
 		c->id = ++sm->next_id;
@@ -452,7 +494,7 @@ static int expire(struct socketmap *sm, int64_t now)
 	int max_clients, idle;
 	int64_t limit, wait = 1000;
 
-	current_limits(&max_clients, &idle);
+	current_limits(sm, &max_clients, &idle);
 	limit = (int64_t)idle * 1000;
 	while (sm->head && now - sm->head->last >= limit) {
 		char why[96];
@@ -465,6 +507,9 @@ static int expire(struct socketmap *sm, int64_t now)
 	}
 	if (sm->head && sm->head->last + limit - now < wait)
 		wait = sm->head->last + limit - now;
+	/* warnings suppressed and no client since: say so once there is room */
+	if (sm->warn.suppressed && now - sm->warn.last >= 1000)
+		warn_allowed(sm, now);
 	if (sm->resume_accept) {
 		if (now >= sm->resume_accept) {
 			struct epoll_event ev = {.events = EPOLLIN,
@@ -551,6 +596,7 @@ struct socketmap *socketmap_open(const char *spec, char *err, size_t errlen)
 		goto out;
 	}
 	sm->accepting = 1;
+	sm->warn = (struct ratelimit)RATELIMIT_INIT(WARN_RATE, WARN_BURST);
 	ok = 1;
 out:
 	if (!ok) {
@@ -558,6 +604,12 @@ out:
 		sm = NULL;
 	}
 	return sm;
+}
+
+/* socketmap_set_budget - see socketmap.h */
+void socketmap_set_budget(struct socketmap *sm, int max_connections)
+{
+	sm->budget = max_connections;
 }
 
 /* socketmap_start - see socketmap.h */

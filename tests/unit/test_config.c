@@ -228,6 +228,7 @@ static void test_settings_defaults(void **state)
 	assert_int_equal(cfg->on_error, ON_ERROR_CONTINUE);
 	assert_int_equal(cfg->socketmap_max_clients, 1024);
 	assert_int_equal(cfg->socketmap_idle_timeout, 600);
+	assert_int_equal(cfg->milter_timeout, 900);
 	assert_string_equal(config_var(cfg, "helpdesk", 8),
 			    "the postmaster of the receiving site");
 	config_free(cfg);
@@ -331,10 +332,10 @@ static void test_shipped_config(void **state)
 	cfg = tu_load(body, err, sizeof(err), path, sizeof(path));
 	if (cfg == NULL)
 		fail_msg("shipped config: %s", err);
-	assert_non_null(rules_match_command(cfg, "EXPN root"));
-	assert_string_equal(rules_match_command(cfg, "expn root")->name, "unimplemented");
-	assert_string_equal(rules_match_command(cfg, "FOO bar")->name, "unknown");
-	assert_string_equal(rules_match_command(cfg, "")->name, "unknown");
+	assert_non_null(rules_match_command(cfg, "EXPN root", 9));
+	assert_string_equal(rules_match_command(cfg, "expn root", 9)->name, "unimplemented");
+	assert_string_equal(rules_match_command(cfg, "FOO bar", 7)->name, "unknown");
+	assert_string_equal(rules_match_command(cfg, "", 0)->name, "unknown");
 	config_free(cfg);
 	unlink(path);
 }
@@ -362,7 +363,7 @@ static void test_layers(void **state)
 	cfg = tu_load(body, err, sizeof(err), path, sizeof(path));
 	if (cfg == NULL)
 		fail_msg("%s", err);
-	r = rules_match_command(cfg, "FOO");
+	r = rules_match_command(cfg, "FOO", 3);
 	assert_non_null(r);
 	assert_int_equal(r->nlines, 1);
 	assert_string_equal(config_var(cfg, "helpdesk", 8), "help@example.org");

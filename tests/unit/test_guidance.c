@@ -79,7 +79,8 @@ static void test_hostile_values(void **state)
 
 		hostile = i < sizeof(values) / sizeof(values[0]) ? values[i] : big;
 		strlist_init(&lines);
-		r = guidance_command_reply(cfg, hostile, &hostile_session, name,
+		r = guidance_command_reply(cfg, hostile, strlen(hostile),
+					   &hostile_session, name,
 					   sizeof(name), &lines);
 		assert_non_null(r);
 		assert_string_equal(r->name, "u");
@@ -268,7 +269,8 @@ static void test_command_reply(void **state)
 		size_t n = 0;
 
 		strlist_init(&lines);
-		r = guidance_command_reply(cfg, command_cases[i].line, &s, name,
+		r = guidance_command_reply(cfg, command_cases[i].line,
+					   strlen(command_cases[i].line), &s, name,
 					   sizeof(name), &lines);
 		assert_non_null(r);
 		assert_string_equal(r->name, command_cases[i].rule);
@@ -301,14 +303,14 @@ static void test_command_no_rule(void **state)
 	if (cfg == NULL)
 		fail_msg("%s", err);
 	strlist_init(&lines);
-	assert_null(guidance_command_reply(cfg, "XYZZY now", &s, name,
+	assert_null(guidance_command_reply(cfg, "XYZZY now", 9, &s, name,
 					   sizeof(name), &lines));
 	assert_string_equal(name, "XYZZY");
 	assert_int_equal(lines.n, 0);
-	assert_null(guidance_command_reply(cfg, NULL, &s, name, sizeof(name),
+	assert_null(guidance_command_reply(cfg, NULL, 0, &s, name, sizeof(name),
 					   &lines));
 	assert_int_equal(lines.n, 0);
-	assert_non_null(guidance_command_reply(cfg, "help", &s, name,
+	assert_non_null(guidance_command_reply(cfg, "help", 4, &s, name,
 					       sizeof(name), &lines));
 	assert_true(lines.n >= 2);
 	strlist_release(&lines);
@@ -335,7 +337,7 @@ static void test_rule_state(void **state)
 	(void)state;
 	if (cfg == NULL)
 		fail_msg("%s", err);
-	cmd = rules_match_command(cfg, "X");
+	cmd = rules_match_command(cfg, "X", 1);
 	assert_non_null(cmd);
 	memset(&req, 0, sizeof(req));
 	req.st = (struct smtp_status){550, 5, 1, 1};

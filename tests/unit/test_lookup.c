@@ -93,7 +93,8 @@ static void footer_ok(const char *s, size_t len)
 }
 
 /* reply_ok - a replacement reply: CRLF-separated lines, each starting
- * with prefix and '-' (all but the last) or ' ', no other CR or LF */
+ * with prefix and '-' (all but the last) or ' ', printable US-ASCII
+ * only, at most 512 octets with its CRLF */
 static void reply_ok(const char *s, size_t len, const char *code,
 		     const char *enh)
 {
@@ -116,7 +117,8 @@ static void reply_ok(const char *s, size_t len, const char *code,
 			assert_int_equal(p[4 + strlen(enh)], ' ');
 		}
 		for (const char *q = p; q < (crlf ? crlf : end); q++)
-			assert_true(*q != '\r' && *q != '\n' && *q != '\0');
+			assert_true(*q >= 0x20 && *q <= 0x7e);
+		assert_true((size_t)((crlf ? crlf : end) - p) + 2 <= 512);
 		p = crlf ? crlf + 2 : end;
 	}
 }
@@ -266,6 +268,96 @@ static void test_filter_no_enhanced_code(void **state)
 	buf_release(&b);
 }
 
+/*
+ * hostile keys for the filter map: every answer is valid SMTP (lines of at
+ * most 512 octets with CRLF, printable US-ASCII, the enhanced code of the
+ * reply's class); the exact first line of each
+ */
+static void test_filter_hostile(void **state)
+{
+	static const struct {
+		const char *key;
+		const char *code, *enh, *first;
+	} cases[] = {
+		/* a class mismatch: the enhanced code follows the reply code */
+		{"550 4.1.1 <bob@test.example>: User unknown", "550", "5.1.1",
+		 "550-5.1.1 <bob@test.example>: User unknown"},
+		{"450 5.2.0 <x@test.example>: greylisted", "450", "4.2.0",
+		 "450 4.2.0 Greylisted: your server should retry in a few minutes."},
+		{"554 2.7.1 Relay access denied", "554", "5.7.1",
+		 "554-5.7.1 Relay access denied"},
+		/* 8-bit and control bytes: '?' */
+		{"550 5.1.1 <b\xc3\xa9@test.example>: \x1b[1m\x7f\xff", "550", "5.1.1",
+		 "550-5.1.1 <b??@test.example>: ?[1m??"},
+		{"554 Relay\xa0" "access denied", "554", "", "554-Relay?access denied"},
+		/* a later line that reads as an enhanced code of another class */
+		{"554 denied\r\n4.7.1 see policy", "554", "", "554-denied\r\n554-5.7.1 see policy"},
+	};
+	struct buf b;
+	char *big, want[600];
+
+	(void)state;
+	buf_init(&b);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *k = cases[i].key;
+		size_t n = strlen(cases[i].first);
+
+		assert_int_equal(lookup_filter(cfg, k, strlen(k), &b), 0);
+		reply_ok(b.s, b.len, cases[i].code, cases[i].enh);
+		if (b.len < n || memcmp(b.s, cases[i].first, n) != 0 ||
+		    (b.len > n && b.s[n] != '\r'))
+			fail_msg("case %zu: \"%s\"", i, b.s);
+	}
+	/* a 700-byte text: its line is cut to 510 octets + CRLF, and the
+	 * guidance follows within the reply's byte budget */
+	big = malloc(5001);
+	assert_non_null(big);
+	memcpy(big, "550 5.1.1 ", 10);
+	memset(big + 10, 'x', 4990);
+	big[5000] = '\0';
+	assert_int_equal(lookup_filter(cfg, big, 710, &b), 0);
+	reply_ok(b.s, b.len, "550", "5.1.1");
+	memcpy(want, "550-5.1.1 ", 10);
+	memset(want + 10, 'x', 500);
+	memcpy(want + 510, "\r\n", 3);
+	assert_memory_equal(b.s, want, 512);
+	assert_true(b.len > 512 && b.len <= (size_t)cfg->max_reply_bytes);
+	/* a 4,990-byte text (the issue's case): cut the same way, and the
+	 * budget counts the line as it goes out */
+	assert_int_equal(lookup_filter(cfg, big, 5000, &b), 0);
+	reply_ok(b.s, b.len, "550", "5.1.1");
+	assert_memory_equal(b.s, want, 512);
+	assert_true(b.len > 512 && b.len <= (size_t)cfg->max_reply_bytes);
+	free(big);
+	buf_release(&b);
+}
+
+/*
+ * the filter's answer after a "replace" rule, looked up again in the
+ * footer map (Postfix with both maps): explained, no second guidance
+ */
+static void test_filter_then_footer(void **state)
+{
+	static const char key[] = "450 4.2.0 <x@test.example>: Recipient address "
+				  "rejected: Greylisted, see http://x/greylisting";
+	struct buf b, f;
+
+	(void)state;
+	buf_init(&b);
+	buf_init(&f);
+	assert_int_equal(lookup_filter(cfg, key, sizeof(key) - 1, &b), 0);
+	assert_string_equal(b.s, "450 4.2.0 Greylisted: your server should retry "
+			    "in a few minutes.");
+	assert_int_equal(lookup_explained(cfg, b.s, b.len), 1);
+	assert_int_equal(lookup_footer(cfg, b.s, b.len, &f), -1);
+	assert_int_equal(lookup_filter(cfg, b.s, b.len, &f), -1);
+	/* Postfix's own greylisting text still gets its footer */
+	assert_int_equal(lookup_explained(cfg, key, sizeof(key) - 1), 0);
+	assert_int_equal(lookup_footer(cfg, key, sizeof(key) - 1, &f), 0);
+	buf_release(&f);
+	buf_release(&b);
+}
+
 /* the milter's own reply to FOO, as Postfix looks it up (see test_unknown.sh) */
 static const char milter_foo[] =
 	"500-5.5.2 Error: command not recognized: FOO\r\n"
@@ -407,14 +499,16 @@ static void test_huge_keys(void **state)
 	(void)state;
 	buf_init(&b);
 	/* one line of 99993 bytes: over any reply's byte budget already, so
-	 * no guidance could arrive whole: neither map answers */
+	 * no footer could arrive whole; the filter's answer cuts the line to
+	 * 512 octets and has room for guidance */
 	memcpy(req, "footer 550 5.1.1 ", 17);
 	memset(req + 17, 'x', NETSTRING_MAX - 17);
 	answer(cfg, req, NETSTRING_MAX, &b);
 	assert_string_equal(b.s, "NOTFOUND ");
 	memcpy(req, "filter", 6);
 	answer(cfg, req, NETSTRING_MAX, &b);
-	assert_string_equal(b.s, "NOTFOUND ");
+	assert_true(strncmp(b.s, "OK 550-5.1.1 xxx", 16) == 0);
+	reply_ok(b.s + 3, b.len - 3, "550", "5.1.1");
 	/* 8-bit everywhere */
 	memset(req + 17, '\xe9', NETSTRING_MAX - 17);
 	memcpy(req, "footer", 6);
@@ -544,6 +638,8 @@ int main(void)
 		cmocka_unit_test(test_filter_append),
 		cmocka_unit_test(test_filter_replace),
 		cmocka_unit_test(test_filter_no_enhanced_code),
+		cmocka_unit_test(test_filter_hostile),
+		cmocka_unit_test(test_filter_then_footer),
 		cmocka_unit_test(test_explained),
 		cmocka_unit_test(test_answer_protocol),
 		cmocka_unit_test(test_hostile_keys),

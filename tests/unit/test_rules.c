@@ -106,11 +106,53 @@ static void test_command(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(command_cases) / sizeof(command_cases[0]); i++) {
-		const struct rule *r = rules_match_command(cfg, command_cases[i].line);
+		const struct rule *r = rules_match_command(
+		    cfg, command_cases[i].line, strlen(command_cases[i].line));
 
 		assert_non_null(r);
 		assert_string_equal(r->name, command_cases[i].want);
 	}
+}
+
+/*
+ * the command word of the first len bytes of a line; each line is copied
+ * into a buffer of exactly len bytes (no NUL) so that ASan sees a read
+ * past it
+ */
+static const struct {
+	const char *line;
+	size_t len;
+	const char *want;
+} name_cases[] = {
+	{"EXPN root", 9, "EXPN"},
+	{"expnSECRET", 4, "EXPN"},       /* the bytes after len never count */
+	{"  \t", 3, ""},                 /* blanks only: no word */
+	{"   X", 2, ""},                  /* the word starts past len */
+	{"a\0SECRET", 9, "A"},           /* a NUL inside the payload ends it */
+	{"foo\r\nbar", 9, "FOO"},
+	{"", 0, ""},
+	{"ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ", 52,
+	 "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLM"}, /* cut to 39 bytes */
+};
+
+/* test_command_name - never reads past len; upper-cased; cut to fit */
+static void test_command_name(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(name_cases) / sizeof(name_cases[0]); i++) {
+		size_t len = name_cases[i].len;
+		char *exact = malloc(len ? len : 1), out[COMMAND_NAME_MAX];
+
+		assert_non_null(exact);
+		memcpy(exact, name_cases[i].line, len);
+		rules_command_name(exact, len, out, sizeof(out));
+		if (strcmp(out, name_cases[i].want) != 0)
+			fail_msg("case %zu: \"%s\", expected \"%s\"", i, out,
+				 name_cases[i].want);
+		assert_non_null(rules_match_command(cfg, exact, len));
+		free(exact);
+	}
+	rules_command_name("EXPN", 4, NULL, 0); /* no room: nothing written */
 }
 
 /* test_replying - the command rules with exactly this reply, in order */
@@ -142,7 +184,7 @@ static void test_no_rules(void **state)
 	(void)state;
 	assert_non_null(none);
 	assert_null(rules_match_reply(none, &st, "x", 1));
-	assert_null(rules_match_command(none, "EXPN"));
+	assert_null(rules_match_command(none, "EXPN", 4));
 	assert_int_equal(rules_replying(none, &st, v, 1), 0);
 	config_free(none);
 	unlink(path);
@@ -154,6 +196,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reply),
 		cmocka_unit_test(test_command),
+		cmocka_unit_test(test_command_name),
 		cmocka_unit_test(test_replying),
 		cmocka_unit_test(test_no_rules),
 	};
