@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # test_footer - a real Postfix master instance with milter-explain as its
 # socketmap (smtpd_reject_footer_maps) and milter: Postfix's own 550 5.1.1
-# and 554 5.7.1 get their different guidance appended; postmap -q answers
+# and 554 5.7.1 get their different guidance appended, and its 502 5.5.1
+# to a VRFY that disable_vrfy_command turns off gets the Postfix rule's
+# (not X.5.1's advice on outgoing server settings); postmap -q answers
 # the footer and filter maps; a SIGUSR1 reload changes the very next reply
 # over the same socketmap connection; the milter's own multi-line reply to
 # an unknown command is not enriched a second time.
@@ -22,7 +24,8 @@ wait_port 127.0.0.1 "$sport" 10 || fail "no socketmap listener"
 pfx=$WORKDIR/pfx
 pfx_new "$pfx" "$(free_port)"
 pfx_set "$pfx" "smtpd_reject_footer_maps=socketmap:inet:127.0.0.1:$sport:footer" \
-    "smtpd_milters=inet:127.0.0.1:$mport" "milter_default_action=tempfail"
+    "smtpd_milters=inet:127.0.0.1:$mport" "milter_default_action=tempfail" \
+    "disable_vrfy_command=yes"
 pfx_start "$pfx"
 
 # ------------------------------------------------ postmap -q, both maps
@@ -97,6 +100,7 @@ for c in ("EHLO client.example", "XCLIENT ADDR=192.0.2.7 NAME=[UNAVAILABLE]",
 cmd("RCPT TO:<bob@test.example>")
 cmd("RCPT TO:<someone@foreign.example>")
 cmd("FOO bar")
+cmd("VRFY bob@test.example")
 before = sockmap_peers()
 os.replace(site + ".next", site)
 n = open(log).read().count("reloaded")
@@ -126,11 +130,14 @@ expected='550-5.1.1 <bob@test.example>: Recipient address rejected: User unknown
 500-5.5.2 Error: command not recognized: FOO
 500-5.5.2 The receiving server could not understand a command: wrong syntax or unknown command.
 500 5.5.2 Usually a fault in the sending program: check or update it, or tell your mail administrator.
+502-5.5.1 VRFY command is disabled
+502-5.5.1 The server does not answer VRFY: its administrator turned the command off so that nobody can harvest addresses with it.
+502 5.5.1 This refusal bounces no message; to check an address, ask the person for it instead.
 550-5.1.1 <bob@test.example>: Recipient address rejected: User unknown in local recipient table
 550-5.1.1 This address does not exist at the receiving domain: the part before the @ is unknown there.
 550-5.1.1 Check the spelling, or ask the person for their current address: they may have left or changed it.
 550 5.1.1 Directory: https://example.org/people; you are 192.0.2.7; fee $0.'
-expect_eq "$expected" "$out" "replies (550, 554, milter 500, 550 after reload)"
+expect_eq "$expected" "$out" "replies (550, 554, milter 500, Postfix 502 to VRFY, 550 after reload)"
 
 # Postfix had no trouble with the map, and the daemon none with Postfix.
 if grep -E 'postfix/smtpd.*warning:' "$pfx/maillog"; then

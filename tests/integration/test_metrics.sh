@@ -55,8 +55,8 @@ pfx_start "$pfx"
 # the milter door: EXPN and TURN (rule unimplemented), FOO (rule unknown)
 session=$(printf 'EHLO client.example\nEXPN root\nTURN\nFOO bar\nQUIT\n' |
     pfx_chat "$pfx") || fail "SMTP session"
-expect_eq '502 5.5.1 Check your mail program'"'"'s outgoing server settings (port, encryption, login); update it if needed.
-502 5.5.1 Check your mail program'"'"'s outgoing server settings (port, encryption, login); update it if needed.
+expect_eq '502 5.5.1 If a message bounced because of it, check the outgoing server settings (port, encryption, login) or update the mail program.
+502 5.5.1 If a message bounced because of it, check the outgoing server settings (port, encryption, login) or update the mail program.
 500 5.5.2 Usually a fault in the sending program: check or update it, or tell your mail administrator.' "$(printf '%s\n' "$session" | grep -E '^50[02] ')" \
     "last lines of the milter's replies"
 

@@ -113,8 +113,8 @@ replies=$(printf '%s\n' "$session" | grep -vE '^(220|221|250)[ -]')
 expected="$(foo_reply XUSR)
 $(foo_reply FOO)
 502-5.5.1 Error: command not implemented: ATRN
-502-5.5.1 The mail program sent an SMTP command that is not supported or came in the wrong order.
-502 5.5.1 Check your mail program's outgoing server settings (port, encryption, login); update it if needed.
+502-5.5.1 The server refused a command: it does not offer it, or the command came out of order (for example before a login).
+502 5.5.1 If a message bounced because of it, check the outgoing server settings (port, encryption, login) or update the mail program.
 502 5.5.1 Command not implemented: \"TURN\"
 502 5.5.1 Command not implemented: \"SEND FROM:<a@b.example>\"
 502 5.5.1 Command not implemented: \"SOML FROM:<a@b.example>\"

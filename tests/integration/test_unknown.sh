@@ -26,11 +26,11 @@ session=$(printf 'EHLO client.example\nEXPN root\nTURN\nFOO bar\nQUIT\n' |
 replies=$(printf '%s\n' "$session" | grep -vE '^(220|221|250)[ -]')
 
 expected='502-5.5.1 Error: command not implemented: EXPN
-502-5.5.1 The mail program sent an SMTP command that is not supported or came in the wrong order.
-502 5.5.1 Check your mail program'"'"'s outgoing server settings (port, encryption, login); update it if needed.
+502-5.5.1 The server refused a command: it does not offer it, or the command came out of order (for example before a login).
+502 5.5.1 If a message bounced because of it, check the outgoing server settings (port, encryption, login) or update the mail program.
 502-5.5.1 Error: command not implemented: TURN
-502-5.5.1 The mail program sent an SMTP command that is not supported or came in the wrong order.
-502 5.5.1 Check your mail program'"'"'s outgoing server settings (port, encryption, login); update it if needed.
+502-5.5.1 The server refused a command: it does not offer it, or the command came out of order (for example before a login).
+502 5.5.1 If a message bounced because of it, check the outgoing server settings (port, encryption, login) or update the mail program.
 500-5.5.2 Error: command not recognized: FOO
 500-5.5.2 The receiving server could not understand a command: wrong syntax or unknown command.
 500 5.5.2 Usually a fault in the sending program: check or update it, or tell your mail administrator.'

@@ -213,8 +213,8 @@ static const char *session_helo(const char *name, size_t len, void *ctx)
 /* one sentence per line */
 #define EN_500_1 "The receiving server could not understand a command: wrong syntax or unknown command."
 #define EN_500_2 "Usually a fault in the sending program: check or update it, or tell your mail administrator."
-#define EN_502_1 "The mail program sent an SMTP command that is not supported or came in the wrong order."
-#define EN_502_2 "Check your mail program's outgoing server settings (port, encryption, login); update it if needed."
+#define EN_502_1 "The server refused a command: it does not offer it, or the command came out of order (for example before a login)."
+#define EN_502_2 "If a message bounced because of it, check the outgoing server settings (port, encryption, login) or update the mail program."
 
 static const struct {
 	const char *line, *client;
