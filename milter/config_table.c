@@ -136,6 +136,7 @@ static int apply_langs(struct config_loader *ld, const config_setting_t *g,
 			return confutil_fail(&ld->src, s,
 					     "\"%s\" is not a language code",
 					     out->v[i]);
+	ld->langs_at = s; /* for config_kb_check's message */
 	return 1;
 }
 
