@@ -203,9 +203,10 @@ int sockspec_listen(const struct sockspec *ss, int backlog, char *err,
 	}
 	if (bind(fd, (const struct sockaddr *)&ss->sa, ss->salen) < 0 ||
 	    listen(fd, backlog) < 0) {
-		snprintf(err, errlen, "bind %s: %s",
-			 ss->family == AF_UNIX ? ss->path : "address",
-			 strerror(errno));
+		char spec[160];
+
+		sockspec_format(ss, spec, sizeof(spec));
+		snprintf(err, errlen, "bind %s: %s", spec, strerror(errno));
 		close(fd);
 		return -1;
 	}
