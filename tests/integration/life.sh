@@ -7,7 +7,8 @@
 #   life_gone PID         true once PID has exited (a zombie counts: the
 #                         detached daemon's parent may be slow to reap)
 #   life_wait_gone PID S  wait up to S seconds; fail if still there
-#   sm_query SOCK KEY     one socketmap "footer" lookup over unix SOCK
+#   sm_query SOCK KEY     one socketmap "footer" lookup over unix SOCK:
+#                         prints the answer ("OK text", "NOTFOUND ")
 
 life_run() {
     local a prev='' pidf=''
@@ -32,12 +33,12 @@ life_gone() {
 }
 
 life_wait_gone() {
-    local pid=$1 secs=$2 i
-    for ((i = 0; i < secs * 100; i++)); do
+    local pid=$1 end=$(($(date +%s%N) + $2 * 1000000000))
+    while [ "$(date +%s%N)" -lt "$end" ]; do
         life_gone "$pid" && return 0
         sleep 0.01
     done
-    fail "pid $pid still runs after ${secs}s"
+    life_gone "$pid" || fail "pid $pid still runs after ${2}s"
 }
 
 sm_query() {
@@ -54,6 +55,6 @@ while not data.endswith(b","):
     if not chunk:
         break
     data += chunk
-print(data.split(b":", 1)[1][:2].decode())
+print(data.split(b":", 1)[1][:-1].decode())
 PY
 }
