@@ -20,11 +20,11 @@
 
 struct preflight {
 	/* what is asked for: NULL or "" when not */
-	const char *milter_spec, *map_spec, *pid_file, *user;
+	const char *milter_spec, *map_spec, *dsn_spec, *pid_file, *user;
 	/* how messages name them: "milter_socket" or "-p", ... */
-	const char *milter_what, *map_what, *pid_what, *user_what;
+	const char *milter_what, *map_what, *dsn_what, *pid_what, *user_what;
 	/* what the checks found */
-	struct sockspec milter, map; /* family 0 when not asked for */
+	struct sockspec milter, map, dsn; /* family 0 when not asked for */
 	struct runas ra;
 };
 

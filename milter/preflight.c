@@ -32,6 +32,13 @@ static int check_socket(const char *spec, const char *what,
 	return 0;
 }
 
+/* same_path - two unix sockets at one path */
+static int same_path(const struct sockspec *a, const struct sockspec *b)
+{
+	return a->family == AF_UNIX && b->family == AF_UNIX &&
+	       strcmp(a->path, b->path) == 0;
+}
+
 /* preflight_check - see preflight.h */
 int preflight_check(struct preflight *pf, char *err, size_t errlen)
 {
@@ -40,6 +47,7 @@ int preflight_check(struct preflight *pf, char *err, size_t errlen)
 
 	memset(&pf->milter, 0, sizeof(pf->milter));
 	memset(&pf->map, 0, sizeof(pf->map));
+	memset(&pf->dsn, 0, sizeof(pf->dsn));
 	memset(&pf->ra, 0, sizeof(pf->ra));
 	if (asked(pf->user) &&
 	    runas_lookup(pf->user, &pf->ra, why, sizeof(why)) < 0) {
@@ -54,10 +62,15 @@ int preflight_check(struct preflight *pf, char *err, size_t errlen)
 	    (rc = check_socket(pf->map_spec, pf->map_what, &pf->map, &pf->ra,
 			       err, errlen)) != 0)
 		return rc;
-	if (pf->milter.family == AF_UNIX && pf->map.family == AF_UNIX &&
-	    strcmp(pf->milter.path, pf->map.path) == 0) {
-		snprintf(err, errlen, "%s and %s are the same socket %s",
-			 pf->milter_what, pf->map_what, pf->map.path);
+	if (asked(pf->dsn_spec) &&
+	    (rc = check_socket(pf->dsn_spec, pf->dsn_what, &pf->dsn, &pf->ra,
+			       err, errlen)) != 0)
+		return rc;
+	if (same_path(&pf->milter, &pf->map) || same_path(&pf->milter, &pf->dsn) ||
+	    same_path(&pf->map, &pf->dsn)) {
+		snprintf(err, errlen, "two doors share the unix socket %s",
+			 same_path(&pf->milter, &pf->map) ? pf->map.path
+							  : pf->dsn.path);
 		return EX_CONFIG;
 	}
 	if (asked(pf->pid_file) &&
@@ -89,4 +102,5 @@ void preflight_warnings(const struct preflight *pf,
 {
 	warn_door(&pf->milter, "milter socket", fn, ctx);
 	warn_door(&pf->map, "socketmap socket", fn, ctx);
+	warn_door(&pf->dsn, "DSN socket", fn, ctx);
 }
