@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * preflight - what a start needs, checked before anything is created:
  * the one list of checks that both -t and the daemon's start run

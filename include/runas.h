@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * runas - the user the daemon runs as: who it is, what it may write, and
  * the switches of identity around the files it creates

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * startup - detach from the terminal, and tell the terminal how the
  * start-up ended (the way Postfix's master and OpenSMTPD do)

@@ -24,6 +24,7 @@
 #include "config.h"
 #include "confutil.h"
 #include "dsn_callbacks.h"
+#include "fdlimit.h"
 #include "log.h"
 #include "metrics.h"
 #include "metrics_http.h"
@@ -82,6 +83,7 @@ struct daemon {
 	const char *metrics_spec; /* NULL: no metrics page */
 	struct metrics_http *mh;
 	int metrics_max_clients, metrics_timeout, summary_interval;
+	int map_max_clients;   /* socketmap.max_clients, for the fd budget */
 	struct pidfile pid;    /* path NULL: no pid file claimed */
 	struct stat milter_st; /* our milter unix socket (st_ino 0: none) */
 	int report;	       /* the start-up report, or -1 */
@@ -452,6 +454,23 @@ static int open_sockets(struct daemon *d)
 	return 0;
 }
 
+/* apply_budget - raise the open-file limit, and split it between the
+ * doors so that neither starves the other (fdlimit.h) */
+static void apply_budget(struct daemon *d)
+{
+	struct fd_budget b;
+	char why[256] = "";
+	long nofile = fdlimit_raise(65536, why, sizeof(why));
+
+	fdlimit_budget(nofile, d->map_max_clients, d->pf.milter.family != 0,
+		       d->sm != NULL, &b);
+	if (d->sm)
+		socketmap_set_budget(d->sm, b.socketmap);
+	callbacks_set_budget(b.milter);
+	log_msg(LOG_NOTICE, "open files: %ld (socketmap %d, milter %d)%s%s",
+		b.nofile, b.socketmap, b.milter, why[0] ? ": " : "", why);
+}
+
 /* start - pid file lock, sockets, pid file, privileges; 0 or exit code */
 static int start(struct daemon *d)
 {
@@ -465,6 +484,7 @@ static int start(struct daemon *d)
 	}
 	if ((rc = open_sockets(d)) != 0)
 		return rc;
+	apply_budget(d);
 	if (d->pid.path &&
 	    pidfile_write(&d->pid, getpid(), err, sizeof(err)) < 0) {
 		log_msg(LOG_ERR, "%s", err);
@@ -677,6 +697,20 @@ int main(int argc, char **argv)
 
 	if ((rc = parse_options(argc, argv, &opts)) >= 0)
 		return rc;
+	/* the daemon's signals wait, blocked, from the first moment: a
+	 * SIGUSR1 during the config load becomes a reload once serving. Every
+	 * thread inherits this mask: SIGUSR1 is the reload thread's
+	 * (sigwait), the stop signals the main thread's (see serve), SIGUSR2
+	 * only interrupts the milter thread (see stop_milter) */
+	memset(&d, 0, sizeof(d));
+	sigemptyset(&d.set);
+	sigaddset(&d.set, SIGUSR1);
+	sigaddset(&d.set, SIGUSR2);
+	sigaddset(&d.set, SIGHUP);
+	sigaddset(&d.set, SIGTERM);
+	sigaddset(&d.set, SIGINT);
+	if (!opts.test && !opts.explain && !opts.html)
+		pthread_sigmask(SIG_BLOCK, &d.set, NULL);
 	/* relative paths keep their meaning after the daemon's chdir("/") */
 	opts.config = confutil_absolute(opts.config);
 	if (opts.pid_file)
@@ -687,22 +721,11 @@ int main(int argc, char **argv)
 	}
 	if (opts.test || opts.explain || opts.html)
 		return run_oneshot(cfg);
-	memset(&d, 0, sizeof(d));
 	d.report = -1;
 	if ((rc = daemon_plan(cfg, &d)) >= 0)
 		return rc;
+	d.map_max_clients = cfg->socketmap_max_clients;
 	publish(cfg);
-
-	/* every thread inherits this mask: SIGUSR1 is the reload thread's
-	 * (sigwait), the stop signals the main thread's (see serve), SIGUSR2
-	 * only interrupts the milter thread (see stop_milter) */
-	sigemptyset(&d.set);
-	sigaddset(&d.set, SIGUSR1);
-	sigaddset(&d.set, SIGUSR2);
-	sigaddset(&d.set, SIGHUP);
-	sigaddset(&d.set, SIGTERM);
-	sigaddset(&d.set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &d.set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (!opts.foreground &&

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * preflight - the checks that -t and a start share (see preflight.h)
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * runas - the user the daemon runs as (see runas.h)
  *

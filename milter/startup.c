@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * startup - detach, and report the start-up's outcome (see startup.h)
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # life.sh - the daemon in daemon mode (not -f) for the lifecycle tests
 # (source after lib.sh and daemon.sh)
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_life_check - -t refuses what a start would refuse, each with its
 # exit code (1) and its message on stderr naming the file and line that
 # set the value: a bad socket spec, a port over 65535, an unknown user, a
@@ -25,9 +26,9 @@ refused() {
 }
 
 printf 'milter_socket = "foo";\n' >"$conf.site"
-refused "$conf.site:1: milter_socket: \"foo\": expected unix:/path, inet:PORT@HOST or inet6:PORT@HOST"
+refused "$conf.site:1: 'milter_socket': \"foo\": expected unix:/path, inet:PORT@HOST or inet6:PORT@HOST"
 printf '\nsocketmap_socket = "inet:70000@127.0.0.1";\n' >"$conf.site"
-refused "$conf.site:2: socketmap_socket: \"inet:70000@127.0.0.1\": port must be 1 to 65535"
+refused "$conf.site:2: 'socketmap_socket': \"inet:70000@127.0.0.1\": port must be 1 to 65535"
 printf 'user = "nosuchuser";\n' >"$conf.site"
 refused "$conf.site:1: user: no user \"nosuchuser\""
 printf 'user = "nobody:nosuchgroup";\n' >"$conf.site"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_life_start - start-up failures reach the terminal in daemon mode
 # (not -f), with their exit code, and leave alone what the failed start
 # did not create: a busy inet port, a pid file in a missing directory, a

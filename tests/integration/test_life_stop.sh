@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_life_stop - the daemon in daemon mode as an unprivileged user (-u),
 # started with a relative -c: sockets created with the user's ownership
 # and no chown by path; a reload after the chdir("/") works; a reload
