@@ -4,7 +4,8 @@
  *
  * Exports: callbacks_register (smfi_register with the daemon's filter
  * description, smfi_settimeout with milter_timeout), callbacks_set_budget
- * (the milter's share of the open-file limit). Only this file and main.c include <libmilter/mfapi.h>.
+ * (the milter's share of the open-file limit), callbacks_busy. Only this
+ * file and main.c include <libmilter/mfapi.h>.
  */
 #ifndef MILTER_EXPLAIN_CALLBACKS_H
 #define MILTER_EXPLAIN_CALLBACKS_H
@@ -22,5 +23,8 @@ int callbacks_register(int local_socket);
  * MTA applies its default action), logged at most once a minute
  */
 void callbacks_set_budget(int max_sessions);
+
+/* callbacks_busy - replies being built now (a stop waits for them) */
+int callbacks_busy(void);
 
 #endif

@@ -107,6 +107,13 @@ struct help_pair {
 	char a[4], b[4];
 };
 
+/* where a top-level scalar setting got its value (the last file to set it) */
+struct config_origin {
+	const char *name; /* the settings table's name, "pid_file" */
+	char *file;
+	int line;
+};
+
 struct config {
 	char *file;               /* the main file as given */
 	char *kb_dir;
@@ -143,6 +150,8 @@ struct config {
 	struct rules_index *rules_index; /* built, read and freed by rules.c */
 	struct lang_rule *lang_rules;
 	size_t nlang_rules;
+	struct config_origin *origins; /* of the settings read from files */
+	size_t norigins;
 	int refs;                   /* owned by store.c */
 };
 
@@ -155,6 +164,13 @@ const char *config_var(const struct config *cfg, const char *name, size_t len);
 
 /* config_var_known - template_known_fn over built-in and site variables */
 int config_var_known(const char *name, size_t len, void *cfg);
+
+/*
+ * config_where - "FILE:LINE: name" for a setting read from a file, or
+ * "MAINFILE: name" for a default, into buf; returns buf
+ */
+const char *config_where(const struct config *cfg, const char *name,
+			 char *buf, size_t len);
 
 /* config_default_file - the compiled-in default path */
 const char *config_default_file(void);

@@ -7,7 +7,7 @@
  * buffer), confutil_fail, confutil_line, confutil_text_ok, confutil_get_string,
  * confutil_get_int, confutil_get_bool, confutil_get_word,
  * confutil_word_index, confutil_get_strings, confutil_check_members,
- * confutil_unknown_member, confutil_resolve. Fails: every getter returns
+ * confutil_unknown_member, confutil_resolve, confutil_absolute. Fails: every getter returns
  * -1 with "file:line: message" in the caller's buffer; none exits.
  */
 #ifndef MILTER_EXPLAIN_CONFUTIL_H
@@ -103,5 +103,12 @@ config_setting_t *confutil_unknown_member(const config_setting_t *g,
  * paths and files without a directory unchanged); the caller frees it
  */
 char *confutil_resolve(const char *file, const char *path);
+
+/*
+ * confutil_absolute - path made absolute against the current directory
+ * (not resolved: links stay links), so that it keeps its meaning after
+ * the daemon's chdir("/"); the caller frees it
+ */
+char *confutil_absolute(const char *path);
 
 #endif

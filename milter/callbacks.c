@@ -59,6 +59,7 @@ static atomic_int sessions;	  /* milter sessions with state now */
 static int session_budget;	  /* at most this many; 0: no bound */
 static atomic_llong over_logged; /* s: last "over the budget" line */
 static atomic_ulong over_count;	 /* sessions closed since that line */
+static atomic_int replies_busy; /* unknown commands being answered */
 
 /* conn_get - the connection's state, created on first use */
 static struct conn *conn_get(SMFICTX *ctx)
@@ -365,6 +366,23 @@ static sfsistat mlfi_close(SMFICTX *ctx)
 	return SMFIS_CONTINUE;
 }
 
+/* mlfi_unknown_counted - mlfi_unknown, counted for callbacks_busy */
+static sfsistat mlfi_unknown_counted(SMFICTX *ctx, const char *cmd)
+{
+	sfsistat rc;
+
+	atomic_fetch_add(&replies_busy, 1);
+	rc = mlfi_unknown(ctx, cmd);
+	atomic_fetch_sub(&replies_busy, 1);
+	return rc;
+}
+
+/* callbacks_busy - see callbacks.h */
+int callbacks_busy(void)
+{
+	return atomic_load(&replies_busy);
+}
+
 static struct smfiDesc filter = {
     .xxfi_name = "milter-explain",
     .xxfi_version = SMFI_VERSION,
@@ -372,7 +390,7 @@ static struct smfiDesc filter = {
     .xxfi_connect = mlfi_connect,
     .xxfi_helo = mlfi_helo,
     .xxfi_close = mlfi_close,
-    .xxfi_unknown = mlfi_unknown,
+    .xxfi_unknown = mlfi_unknown_counted,
     .xxfi_data = mlfi_data,
     .xxfi_negotiate = mlfi_negotiate,
 };

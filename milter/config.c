@@ -13,6 +13,7 @@
 #include "config_loader.h"
 #include "rules.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <glob.h>
 #include <stdio.h>
@@ -154,6 +155,48 @@ int config_parse_variables(struct config_loader *ld, const config_setting_t *s)
 	return 0;
 }
 
+/* setting_at - the name that line `line` of path starts with (libconfig
+ * names no setting in its "duplicate setting name"), or "" */
+static void setting_at(const char *path, int line, char *name, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char buf[1024];
+	size_t n = 0;
+
+	name[0] = '\0';
+	for (int i = 1; f && fgets(buf, sizeof(buf), f); i++) {
+		if (i < line)
+			continue;
+		const char *p = buf + strspn(buf, " \t{(,");
+
+		while (n + 1 < len && (isalnum((unsigned char)p[n]) ||
+				       p[n] == '_' || p[n] == '-' || p[n] == '*'))
+			n++;
+		snprintf(name, len, "%.*s", (int)n, p);
+		break;
+	}
+	if (f)
+		fclose(f);
+}
+
+/* parse_error - libconfig's syntax error, naming a duplicate setting */
+static void parse_error(struct config_loader *ld, const config_t *cf,
+			const char *path)
+{
+	const char *file = config_error_file(cf) ? config_error_file(cf) : path;
+	char name[128] = "";
+
+	if (strcmp(config_error_text(cf), "duplicate setting name") == 0)
+		setting_at(file, config_error_line(cf), name, sizeof(name));
+	if (name[0])
+		snprintf(ld->src.err, ld->src.errlen,
+			 "%s:%d: duplicate setting '%s'", file,
+			 config_error_line(cf), name);
+	else
+		snprintf(ld->src.err, ld->src.errlen, "%s:%d: %s", file,
+			 config_error_line(cf), config_error_text(cf));
+}
+
 /* read_file - parse one layer into ld->files[ld->nfiles] */
 static int read_file(struct config_loader *ld, const char *path)
 {
@@ -173,13 +216,25 @@ static int read_file(struct config_loader *ld, const char *path)
 				 "%s:0: cannot read: %s", path,
 				 strerror(errno ? errno : ENOENT));
 		else
-			snprintf(ld->src.err, ld->src.errlen, "%s:%d: %s",
-				 config_error_file(cf) ? config_error_file(cf)
-						       : path,
-				 config_error_line(cf), config_error_text(cf));
+			parse_error(ld, cf, path);
 		return -1;
 	}
 	return 0;
+}
+
+/* the first directory glob could not read, for read_pattern's message */
+static _Thread_local char glob_dir[512];
+static _Thread_local int glob_errno;
+
+/* glob_error - glob's errfunc: a missing directory is no match, any other
+ * failure (an unreadable directory) stops the glob */
+static int glob_error(const char *path, int err)
+{
+	if (err == ENOENT || err == ENOTDIR)
+		return 0;
+	snprintf(glob_dir, sizeof(glob_dir), "%s", path);
+	glob_errno = err;
+	return 1;
 }
 
 /* read_pattern - the files of one include pattern, in name order */
@@ -188,16 +243,21 @@ static int read_pattern(struct config_loader *ld, const config_setting_t *s,
 {
 	char *pat = confutil_resolve(ld->names[0], given);
 	glob_t g;
-	int grc = glob(pat, 0, NULL, &g), rc = -1;
+	int grc, rc = -1;
 	const config_setting_t *inc;
 
+	glob_dir[0] = '\0';
+	glob_errno = 0;
+	grc = glob(pat, 0, glob_error, &g);
 	if (grc == GLOB_NOMATCH && strpbrk(given, "*?[") == NULL) {
 		confutil_fail(&ld->src, s, "include \"%s\": no such file", pat);
 		goto out;
 	}
 	if (grc != 0 && grc != GLOB_NOMATCH) {
 		confutil_fail(&ld->src, s,
-			      "include \"%s\": cannot read the directory", pat);
+			      "include \"%s\": cannot read the directory %s: %s",
+			      pat, glob_dir[0] ? glob_dir : "?",
+			      glob_errno ? strerror(glob_errno) : "glob failed");
 		goto out;
 	}
 	for (size_t k = 0; grc == 0 && k < g.gl_pathc; k++) {

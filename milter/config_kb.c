@@ -55,23 +55,38 @@ int config_parse_compare(struct config_loader *ld, const config_setting_t *s)
 	return 0;
 }
 
-/* check_langs - every language the config names has a knowledge base */
+/* missing_lang - lang is not in the knowledge base: the error, at s */
+static int missing_lang(struct config_loader *ld, const config_setting_t *s,
+			const char *lang)
+{
+	return confutil_fail(&ld->src, s,
+			     "language \"%s\" is not in the knowledge base %s",
+			     lang, ld->cfg->kb_dir);
+}
+
+/* check_langs - every language the config names has a knowledge base;
+ * the error names the file and line that name it */
 static int check_langs(struct config_loader *ld)
 {
 	struct config *cfg = ld->cfg;
-	const char *missing = NULL;
 
-	for (size_t i = 0; !missing && i < cfg->languages.n; i++)
+	ld->src.file = ld->names[0]; /* the default languages: the main file */
+	for (size_t i = 0; i < cfg->languages.n; i++)
 		if (!kb_lang_get(cfg->kb, cfg->languages.v[i]))
-			missing = cfg->languages.v[i];
-	for (size_t i = 0; !missing && i < cfg->nlang_rules; i++)
-		for (size_t k = 0;
-		     !missing && k < cfg->lang_rules[i].languages.n; k++)
+			return missing_lang(ld, ld->langs_at,
+					    cfg->languages.v[i]);
+	for (size_t i = 0; i < cfg->nlang_rules; i++)
+		for (size_t k = 0; k < cfg->lang_rules[i].languages.n; k++)
 			if (!kb_lang_get(cfg->kb,
 					 cfg->lang_rules[i].languages.v[k]))
-				missing = cfg->lang_rules[i].languages.v[k];
-	for (size_t i = 0; !missing && i < cfg->nrules; i++) {
+				return missing_lang(
+				    ld,
+				    config_setting_get_elem(ld->lang_rules_at,
+							    (unsigned)i),
+				    cfg->lang_rules[i].languages.v[k]);
+	for (size_t i = 0; i < cfg->nrules; i++) {
 		struct rule *r = cfg->rules[i];
+		const char *missing = NULL;
 
 		for (size_t k = 0; !missing && k < r->nlines; k++)
 			if (r->lines[k].lang &&
@@ -81,13 +96,13 @@ static int check_langs(struct config_loader *ld)
 			if (r->append[k].lang &&
 			    !kb_lang_get(cfg->kb, r->append[k].lang))
 				missing = r->append[k].lang;
-	}
-	if (missing) {
-		snprintf(
-		    ld->src.err, ld->src.errlen,
-		    "%s:0: language \"%s\" is not in the knowledge base %s",
-		    ld->names[0], missing, cfg->kb_dir);
-		return -1;
+		if (missing) {
+			snprintf(ld->src.err, ld->src.errlen,
+				 "%s:%d: language \"%s\" is not in the "
+				 "knowledge base %s",
+				 r->file, r->line, missing, cfg->kb_dir);
+			return -1;
+		}
 	}
 	return 0;
 }

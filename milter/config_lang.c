@@ -249,6 +249,7 @@ void config_lang_rules_free(struct config *cfg)
 int config_parse_lang_rules(struct config_loader *ld, const config_setting_t *s)
 {
 	config_lang_rules_free(ld->cfg);
+	ld->lang_rules_at = s;
 	if (!config_setting_is_list(s))
 		return confutil_fail(&ld->src, s,
 				     "'language_rules' must be a ( list )");

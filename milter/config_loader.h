@@ -29,6 +29,8 @@ struct config_loader {
 	struct config *cfg;
 	int order;			 /* of the next rule */
 	const config_setting_t *compare; /* help_compare of the last layer */
+	const config_setting_t *langs_at; /* where languages was last set */
+	const config_setting_t *lang_rules_at; /* language_rules, likewise */
 };
 
 /* config.c */

@@ -10,6 +10,7 @@
 #include "config_loader.h"
 #include "sockspec.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,6 +137,7 @@ static int apply_langs(struct config_loader *ld, const config_setting_t *g,
 			return confutil_fail(&ld->src, s,
 					     "\"%s\" is not a language code",
 					     out->v[i]);
+	ld->langs_at = s; /* for config_kb_check's message */
 	return 1;
 }
 
@@ -173,6 +175,27 @@ static int apply_socket(struct config_loader *ld, const struct config_def *d,
 static int apply_group(struct config_loader *ld, const struct config_def *d,
 		       const config_setting_t *g);
 
+/* note_origin - d was set by s: remember its file and line */
+static void note_origin(struct config_loader *ld, const struct config_def *d,
+			const config_setting_t *s)
+{
+	struct config *cfg = ld->cfg;
+	const char *file = config_setting_source_file(s);
+	size_t i;
+
+	for (i = 0; i < cfg->norigins && cfg->origins[i].name != d->name; i++)
+		;
+	if (i == cfg->norigins) {
+		cfg->origins = xrealloc(cfg->origins,
+					(i + 1) * sizeof(*cfg->origins));
+		cfg->origins[cfg->norigins++].name = d->name;
+	} else {
+		free(cfg->origins[i].file);
+	}
+	cfg->origins[i].file = xstrdup(file ? file : ld->src.file);
+	cfg->origins[i].line = (int)config_setting_source_line(s);
+}
+
 /* apply_row - setting d, named name in group g (absent: nothing to do) */
 static int apply_row(struct config_loader *ld, const struct config_def *d,
 		     const config_setting_t *g, const char *name)
@@ -181,6 +204,8 @@ static int apply_row(struct config_loader *ld, const struct config_def *d,
 	char *v = NULL;
 	int rc;
 
+	if (s && d->offset != CFG_NO_FIELD && d->type != CFG_LANGS)
+		note_origin(ld, d, s);
 	switch (d->type) {
 	case CFG_STRING:
 	case CFG_PATH:
@@ -305,9 +330,26 @@ void config_table_defaults(struct config *cfg)
 	}
 }
 
+/* config_where - see config.h */
+const char *config_where(const struct config *cfg, const char *name,
+			 char *buf, size_t len)
+{
+	for (size_t i = 0; i < cfg->norigins; i++)
+		if (strcmp(cfg->origins[i].name, name) == 0) {
+			snprintf(buf, len, "%s:%d: %s", cfg->origins[i].file,
+				 cfg->origins[i].line, name);
+			return buf;
+		}
+	snprintf(buf, len, "%s: %s", cfg->file, name);
+	return buf;
+}
+
 /* config_table_free - see config_loader.h: the fields the table owns */
 void config_table_free(struct config *cfg)
 {
+	for (size_t i = 0; i < cfg->norigins; i++)
+		free(cfg->origins[i].file);
+	free(cfg->origins);
 	for (size_t i = 0; i < config_nsettings; i++) {
 		const struct config_def *d = &config_settings[i];
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* confutil_line - see confutil.h */
 int confutil_line(const config_setting_t *s)
@@ -57,6 +58,20 @@ char *confutil_resolve(const char *file, const char *path)
 	buf_init(&b);
 	buf_addn(&b, file, (size_t)(slash - file) + 1);
 	buf_adds(&b, path);
+	return b.s;
+}
+
+/* confutil_absolute - see confutil.h */
+char *confutil_absolute(const char *path)
+{
+	char cwd[4096];
+	struct buf b;
+
+	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return xstrdup(path);
+	buf_init(&b);
+	buf_printf(&b, "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd,
+		   strncmp(path, "./", 2) == 0 ? path + 2 : path);
 	return b.s;
 }
 

@@ -401,7 +401,7 @@ out:
 }
 
 static const char *const lang_keys[] = {"language", "name", "headings", "site",
-					NULL};
+					"files", NULL};
 static const char *const head_keys[] = {
 	"description", "when", "fix", "sender", "admin", "class_fallback",
 	"retry", "on_the_wire", "checked_against", NULL};
@@ -428,6 +428,51 @@ static int load_site(struct kb_load *ld, struct kb_lang *l,
 	return 0;
 }
 
+/* check_files - lang.conf's optional "files" list: every entry file the
+ * folder must hold is there (a deleted one is an error, not a smaller
+ * base) */
+static int check_files(struct kb_load *ld, config_setting_t *root)
+{
+	config_setting_t *s = config_setting_get_member(root, "files");
+	const char *slash = strrchr(ld->src.file, '/');
+	struct strlist names;
+	struct buf path;
+	struct stat st;
+	int rc = 0;
+
+	if (s == NULL)
+		return 0;
+	strlist_init(&names);
+	buf_init(&path);
+	if (confutil_get_strings(&ld->src, s, "files", &names) < 0)
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < names.n; i++) {
+		const char *n = names.v[i];
+		size_t len = strlen(n);
+
+		if (strchr(n, '/') || n[0] == '.' || len < 6 ||
+		    strcmp(n + len - 5, ".conf") != 0 ||
+		    strcmp(n, "lang.conf") == 0) {
+			rc = confutil_fail(&ld->src, s, "'files': \"%s\" is "
+					   "not an entry file name", n);
+			break;
+		}
+		buf_reset(&path);
+		buf_printf(&path, "%.*s/%s",
+			   (int)(slash ? slash - ld->src.file : 1),
+			   slash ? ld->src.file : ".", n);
+		if (stat(path.s, &st) < 0)
+			rc = confutil_fail(&ld->src, s, "'files': %s: %s",
+					   path.s, strerror(errno));
+		else if (!S_ISREG(st.st_mode))
+			rc = confutil_fail(&ld->src, s,
+					   "'files': %s is not a file", path.s);
+	}
+	strlist_release(&names);
+	buf_release(&path);
+	return rc;
+}
+
 /* load_lang_file - lang.conf: name and headings */
 static int load_lang_file(struct kb_load *ld, struct kb_lang *l,
 			  config_setting_t *root)
@@ -435,7 +480,8 @@ static int load_lang_file(struct kb_load *ld, struct kb_lang *l,
 	const char *code = NULL;
 	config_setting_t *h;
 
-	if (confutil_check_members(&ld->src, root, lang_keys, "lang.conf") < 0)
+	if (confutil_check_members(&ld->src, root, lang_keys, "lang.conf") < 0 ||
+	    check_files(ld, root) < 0)
 		return -1;
 	if (!config_setting_lookup_string(root, "language", &code) ||
 	    strcmp(code, l->code) != 0)

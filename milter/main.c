@@ -3,42 +3,54 @@
  * main - milter-explain: options, the one-shot modes, daemon set-up,
  * smfi_main
  *
- * The daemon loads and validates its config before it binds anything,
- * binds its sockets, detaches (unless -f), writes its pid file, drops
- * privileges, then serves: libmilter's smfi_main for the milter, a thread
- * for the socketmap, and a sigwait thread that reloads the config on
- * SIGUSR1 (libmilter's own signal thread stops the milter on SIGHUP,
- * SIGTERM and SIGINT, as in OpenDKIM). The DSN door (-d) has a
- * libmilter instance of its own: in a child process (dsn_door.c) when
- * the milter door runs here too; SIGUSR1 and SIGTERM reach it through
- * this process. -t, -x and --html run once (oneshot.c) and exit. Only
- * this file, callbacks.c and the dsn_callbacks.h files use libmilter.
+ * The daemon loads and validates its config and runs the checks -t runs
+ * (preflight.c) before it creates anything; then it detaches (unless -f)
+ * and, in the detached process, locks its pid file, binds its sockets as
+ * the user it will run as, writes its pid file and drops privileges; the
+ * process that started it waits for that outcome (startup.c) and exits
+ * with it. Then it serves: smfi_main in a thread of its own for the
+ * milter, a thread for the socketmap, a sigwait thread that reloads the
+ * config on SIGUSR1, and the main thread waiting for SIGTERM, SIGINT or
+ * SIGHUP to stop (see serve and stop_milter for why it, not libmilter's
+ * signal thread, takes them). A stop removes exactly the sockets and pid file
+ * this process created. The DSN door (-d) has a libmilter instance of
+ * its own: in a child process (dsn_door.c) when the milter door runs
+ * here too, else in the milter thread; SIGUSR1 and SIGTERM reach the
+ * child through this process. -t, -x and --html run once (oneshot.c)
+ * and exit. Only this file, callbacks.c and the dsn_callbacks.h files
+ * use libmilter.
  */
 #include "callbacks.h"
 #include "config.h"
+#include "confutil.h"
 #include "dsn_callbacks.h"
+#include "fdlimit.h"
 #include "log.h"
 #include "metrics.h"
 #include "metrics_http.h"
 #include "metrics_log.h"
 #include "oneshot.h"
+#include "pidfile.h"
+#include "preflight.h"
 #include "socketmap.h"
 #include "sockspec.h"
+#include "startup.h"
 #include "store.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
 #include <libmilter/mfapi.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef PACKAGE_VERSION
@@ -62,25 +74,30 @@ struct options {
 
 /* what the daemon serves, as the options and the config settle it */
 struct daemon {
-	const char *milter_spec; /* NULL: no milter */
-	const char *map_spec;	 /* NULL: no socketmap */
-	const char *dsn_spec;	 /* NULL: no DSN door */
-	pid_t dsn_pid;		 /* the DSN door's process; 0: none or here */
-	const char *pid_file;
-	const char *user;
-	struct sockspec ss; /* the milter socket, parsed */
-	uid_t uid;
-	gid_t gid;
+	struct preflight pf; /* sockets, pid file, user: asked and checked */
+	char milter_conn[160]; /* libmilter's socket here: milter, else DSN */
+	const struct sockspec *lib; /* the same, parsed (NULL: none here) */
+	char dsn_conn[160];    /* the DSN door's socket, for its child */
 	struct socketmap *sm;
+	pid_t dsn_pid;	       /* the DSN door's process; 0: none or here */
 	const char *metrics_spec; /* NULL: no metrics page */
 	struct metrics_http *mh;
 	int metrics_max_clients, metrics_timeout, summary_interval;
-	sigset_t set; /* the signals taken by sigwait */
+	int map_max_clients;   /* socketmap.max_clients, for the fd budget */
+	struct pidfile pid;    /* path NULL: no pid file claimed */
+	struct stat milter_st; /* our milter unix socket (st_ino 0: none) */
+	int report;	       /* the start-up report, or -1 */
+	sigset_t set;	       /* the signals blocked until serve */
 };
 
-static pthread_t reload_thread;
+#define STOP_KICK_MS 10	   /* the listener is woken this often at a stop */
+#define STOP_GRACE_MS 500 /* at most this long for replies under way */
+
+static pthread_t reload_thread, milter_thread;
+static int stop_pipe[2] = {-1, -1}; /* a stop signal's number, one byte */
+static atomic_int milter_done; /* smfi_main has returned */
+static pid_t dsn_child;	       /* SIGUSR1 goes on to it */
 static struct options opts;
-static pid_t dsn_child; /* SIGUSR1 goes on to it */
 
 /* usage - the options, on out */
 static void usage(FILE *out)
@@ -191,7 +208,10 @@ static void publish(struct config *cfg)
 	metrics_rules(names, n);
 }
 
-/* reload_main - sigwait for SIGUSR1; build, validate, publish */
+static int plan_check(const struct config *cfg, struct preflight *pf,
+		      char *err, size_t errlen);
+
+/* reload_main - sigwait for SIGUSR1; build, validate as -t, publish */
 static void *reload_main(void *arg)
 {
 	sigset_t set;
@@ -206,7 +226,13 @@ static void *reload_main(void *arg)
 
 		if (sigwait(&set, &sig) != 0)
 			continue;
+		struct preflight pf;
+
 		cfg = config_load(opts.config, err, sizeof(err));
+		if (cfg && plan_check(cfg, &pf, err, sizeof(err)) != 0) {
+			config_free(cfg);
+			cfg = NULL;
+		}
 		if (cfg == NULL) {
 			log_msg(LOG_ERR, "reload refused, the running configuration "
 				"stays: %s", err);
@@ -224,96 +250,56 @@ static void *reload_main(void *arg)
 	return NULL;
 }
 
-/* drop_privileges - the uid and gid of USER[:GROUP] */
-static int drop_privileges(const char *spec, uid_t *uid, gid_t *gid)
+/*
+ * plan_check - the sockets, pid file and user from the options, else the
+ * config, checked as a start would (preflight.c); 0 or an exit code with
+ * the reason in err
+ */
+static int plan_check(const struct config *cfg, struct preflight *pf,
+		      char *err, size_t errlen)
 {
-	char *user = xstrdup(spec), *group = strchr(user, ':');
-	struct passwd *pw;
-	struct group *gr;
-	int rc = -1;
+	static _Thread_local char what[5][300];
 
-	if (group)
-		*group++ = '\0';
-	if ((pw = getpwnam(user)) == NULL) {
-		log_msg(LOG_ERR, "-u: no user \"%s\"", user);
-		goto out;
-	}
-	*uid = pw->pw_uid;
-	*gid = pw->pw_gid;
-	if (group) {
-		if ((gr = getgrnam(group)) == NULL) {
-			log_msg(LOG_ERR, "-u: no group \"%s\"", group);
-			goto out;
-		}
-		*gid = gr->gr_gid;
-	}
-	rc = 0;
-out:
-	free(user);
-	return rc;
+	memset(pf, 0, sizeof(*pf));
+	pf->milter_spec = opts.milter ? opts.milter : cfg->milter_socket;
+	pf->map_spec = opts.socketmap ? opts.socketmap : cfg->socketmap_socket;
+	pf->dsn_spec = opts.dsn ? opts.dsn : cfg->dsn_socket;
+	pf->pid_file = opts.pid_file ? opts.pid_file : cfg->pid_file;
+	pf->user = opts.user ? opts.user : cfg->user;
+	pf->milter_what = opts.milter ? "milter-explain: -p" :
+		config_where(cfg, "milter_socket", what[0], sizeof(what[0]));
+	pf->map_what = opts.socketmap ? "milter-explain: -m" :
+		config_where(cfg, "socketmap_socket", what[1], sizeof(what[1]));
+	pf->pid_what = opts.pid_file ? "milter-explain: -P" :
+		config_where(cfg, "pid_file", what[2], sizeof(what[2]));
+	pf->user_what = opts.user ? "milter-explain: -u" :
+		config_where(cfg, "user", what[3], sizeof(what[3]));
+	pf->dsn_what = opts.dsn ? "milter-explain: -d" :
+		config_where(cfg, "dsn_socket", what[4], sizeof(what[4]));
+	return preflight_check(pf, err, errlen);
 }
 
-/* write_pid - the pid file, written whole or not at all */
-static int write_pid(const char *path)
+/* warn_stderr - preflight_warnings callback for -t and a start */
+static void warn_stderr(const char *msg, void *ctx)
 {
-	char tmp[4096], line[32];
-	int fd, n;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	n = snprintf(line, sizeof(line), "%ld\n", (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, line, (size_t)n) != n || fsync(fd) < 0) {
-		log_msg(LOG_ERR, "pid file %s: %s", path, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		return -1;
-	}
-	close(fd);
-	if (rename(tmp, path) < 0) {
-		log_msg(LOG_ERR, "pid file %s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-/* daemonize - detach from the terminal */
-static int daemonize(void)
-{
-	pid_t pid = fork();
-	int fd;
-
-	if (pid < 0)
-		return -1;
-	if (pid > 0)
-		_exit(0);
-	if (setsid() < 0)
-		return -1;
-	if ((pid = fork()) < 0)
-		return -1;
-	if (pid > 0)
-		_exit(0);
-	if (chdir("/") < 0)
-		return -1;
-	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
-	return 0;
+	(void)ctx;
+	fprintf(stderr, "milter-explain: warning: %s\n", msg);
 }
 
 /* run_oneshot - -t, -x or --html on the loaded cfg; the exit code */
 static int run_oneshot(struct config *cfg)
 {
+	struct preflight pf;
+	char err[512];
 	int rc;
 
-	if (opts.test)
+	if (opts.test && plan_check(cfg, &pf, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		rc = 1;
+	} else if (opts.test) {
+		preflight_warnings(&pf, warn_stderr, NULL);
 		rc = oneshot_test(cfg, opts.config);
+	}
 	else if (opts.explain)
 		rc = oneshot_explain(cfg, opts.explain, opts.langs);
 	else
@@ -323,132 +309,141 @@ static int run_oneshot(struct config *cfg)
 }
 
 /*
- * daemon_plan - the sockets, pid file and user from the options, else
- * the config; -1 to go on, else the exit code (cfg is then freed)
+ * daemon_plan - what to serve, checked as -t checks it; -1 to go on,
+ * else the exit code (cfg is then freed)
  */
 static int daemon_plan(struct config *cfg, struct daemon *d)
 {
 	struct sockspec ms;
 	char err[512];
+	int rc;
 
-	d->milter_spec = opts.milter ? opts.milter : cfg->milter_socket;
-	d->map_spec = opts.socketmap ? opts.socketmap : cfg->socketmap_socket;
-	d->dsn_spec = opts.dsn ? opts.dsn : cfg->dsn_socket;
-	d->pid_file = opts.pid_file ? opts.pid_file : cfg->pid_file;
-	d->user = opts.user ? opts.user : cfg->user;
-	d->metrics_spec = opts.metrics ? opts.metrics : cfg->metrics_socket;
-	d->metrics_max_clients = cfg->metrics_max_clients;
-	d->metrics_timeout = cfg->metrics_timeout;
-	d->summary_interval = cfg->metrics_summary_interval;
-	if (d->metrics_spec && !*d->metrics_spec)
-		d->metrics_spec = NULL;
-	if (d->milter_spec && !*d->milter_spec)
-		d->milter_spec = NULL;
-	if (d->map_spec && !*d->map_spec)
-		d->map_spec = NULL;
-	if (d->dsn_spec && !*d->dsn_spec)
-		d->dsn_spec = NULL;
-	if (!d->milter_spec && !d->map_spec && !d->dsn_spec) {
+	if ((rc = plan_check(cfg, &d->pf, err, sizeof(err))) != 0) {
+		fprintf(stderr, "%s\n", err);
+		config_free(cfg);
+		return rc;
+	}
+	if (!d->pf.milter.family && !d->pf.map.family && !d->pf.dsn.family) {
 		fprintf(stderr, "milter-explain: nothing to serve: give -p, -m or "
 			"-d, or milter_socket, socketmap_socket or dsn_socket in "
 			"%s\n", opts.config);
 		config_free(cfg);
 		return EX_USAGE;
 	}
-	if (d->milter_spec &&
-	    sockspec_parse(d->milter_spec, &d->ss, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s: milter_socket: %s\n", opts.config, err);
-		config_free(cfg);
-		return EX_CONFIG;
-	}
+	d->metrics_spec = opts.metrics ? opts.metrics : cfg->metrics_socket;
+	d->metrics_max_clients = cfg->metrics_max_clients;
+	d->metrics_timeout = cfg->metrics_timeout;
+	d->summary_interval = cfg->metrics_summary_interval;
+	if (d->metrics_spec && !*d->metrics_spec)
+		d->metrics_spec = NULL;
 	if (d->metrics_spec &&
 	    metrics_http_spec(d->metrics_spec, &ms, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: metrics_socket: %s\n", opts.config, err);
 		config_free(cfg);
 		return EX_CONFIG;
 	}
-	log_open("milter-explain", opts.foreground);
-	if (d->user && drop_privileges(d->user, &d->uid, &d->gid) < 0) {
-		config_free(cfg);
-		return EX_NOUSER;
-	}
+	if (d->pf.dsn.family)
+		sockspec_format(&d->pf.dsn, d->dsn_conn, sizeof(d->dsn_conn));
+	if (d->pf.milter.family || d->pf.dsn.family)
+		sockspec_format(d->pf.milter.family ? &d->pf.milter : &d->pf.dsn,
+				d->milter_conn, sizeof(d->milter_conn));
 	return -1;
 }
 
-/* chown_socket - a unix socket of spec goes to uid:gid; inet: nothing */
-static void chown_socket(const char *spec, uid_t uid, gid_t gid)
+/* warn_log - preflight_warnings callback once the log is open */
+static void warn_log(const char *msg, void *ctx)
 {
-	struct sockspec ss;
-	char err[512];
-
-	if (strncmp(spec, "inet", 4) == 0 ||
-	    sockspec_parse(spec, &ss, err, sizeof(err)) < 0 ||
-	    ss.family != AF_UNIX)
-		return;
-	if (chown(ss.path, uid, gid) < 0)
-		log_msg(LOG_WARNING, "chown %s: %s", ss.path, strerror(errno));
+	(void)ctx;
+	log_msg(LOG_WARNING, "%s", msg);
 }
 
-/* open_dsn - the DSN door: in a child when the milter door is here too,
- * else in this process; 0 or an exit code */
-static int open_dsn(struct daemon *d)
+/* open_milter - bind libmilter's socket in this process, the milter
+ * door's (else the DSN door's), a unix one as the daemon's user; 0 or an
+ * exit code */
+static int open_milter(struct daemon *d)
 {
+	const struct sockspec *ss = d->lib;
+	int local = ss->family == AF_UNIX, fd, ok;
 	char err[512];
 
-	if (d->milter_spec) {
-		struct dsn_door door = {d->dsn_spec, opts.config,
-					opts.foreground, d->user, d->uid,
-					d->gid};
-
-		if ((d->dsn_pid = dsn_door_fork(&door, err, sizeof(err))) < 0) {
-			d->dsn_pid = 0;
-			log_msg(LOG_ERR, "%s", err);
-			return EX_UNAVAILABLE;
-		}
-		dsn_child = d->dsn_pid;
-		return 0;
+	if ((ss == &d->pf.milter ? callbacks_register(local)
+				 : dsn_callbacks_register()) < 0 ||
+	    smfi_setconn(d->milter_conn) != MI_SUCCESS) {
+		log_msg(LOG_ERR, "cannot register the milter");
+		return EX_SOFTWARE;
 	}
-	umask(007);
-	if (dsn_callbacks_register() < 0 ||
-	    smfi_setconn((char *)d->dsn_spec) != MI_SUCCESS ||
-	    smfi_opensocket(1) != MI_SUCCESS) {
-		log_msg(LOG_ERR, "cannot open the DSN socket %s", d->dsn_spec);
+	/* libmilter logs why a bind fails to syslog only: try it first */
+	if (!local && (fd = sockspec_listen(ss, 1, err, sizeof(err))) < 0) {
+		log_msg(LOG_ERR, "milter socket: %s", err);
 		return EX_UNAVAILABLE;
 	}
-	if (d->user)
-		chown_socket(d->dsn_spec, d->uid, d->gid);
+	if (!local)
+		close(fd);
+	if (local && (runas_begin(&d->pf.ra, err, sizeof(err)) < 0 ||
+		      sockspec_claim(ss, err, sizeof(err)) < 0)) {
+		runas_end(&d->pf.ra);
+		log_msg(LOG_ERR, "milter socket: %s", err);
+		return EX_UNAVAILABLE;
+	}
+	ok = smfi_opensocket(0) == MI_SUCCESS;
+	if (ok && local && lstat(ss->path, &d->milter_st) < 0)
+		memset(&d->milter_st, 0, sizeof(d->milter_st));
+	if (local)
+		runas_end(&d->pf.ra);
+	if (!ok) {
+		log_msg(LOG_ERR, "cannot open the milter socket %s (the system "
+			"log has libmilter's reason)", d->milter_conn);
+		return EX_UNAVAILABLE;
+	}
 	return 0;
 }
 
-/* open_sockets - bind the DSN, milter and socketmap sockets (the DSN
- * door's first: it may fork); 0 or an exit code */
+/* open_dsn - the DSN door in a child when the milter door is here too
+ * (before any other socket or thread); 0 or an exit code */
+static int open_dsn(struct daemon *d)
+{
+	struct dsn_door door = {d->dsn_conn, opts.config, opts.foreground,
+				d->pf.ra.set ? d->pf.user : NULL, d->pf.ra.uid,
+				d->pf.ra.gid};
+	char err[512];
+
+	if ((d->dsn_pid = dsn_door_fork(&door, err, sizeof(err))) < 0) {
+		d->dsn_pid = 0;
+		log_msg(LOG_ERR, "%s", err);
+		return EX_UNAVAILABLE;
+	}
+	dsn_child = d->dsn_pid;
+	return 0;
+}
+
+/* open_sockets - bind the DSN door's, the milter and the socketmap
+ * sockets, and the metrics page's; 0 or an exit code */
 static int open_sockets(struct daemon *d)
 {
-	char err[512];
-	int rc;
+	char err[512], spec[160];
+	int rc, local = d->pf.map.family == AF_UNIX;
 
-	if (d->dsn_spec && (rc = open_dsn(d)) != 0)
-		return rc;
 	umask(007); /* sockets: the MTA's group may connect, others may not */
-	if (d->milter_spec) {
-		if (callbacks_register(d->ss.family == AF_UNIX) < 0 ||
-		    smfi_setconn((char *)d->milter_spec) != MI_SUCCESS ||
-		    smfi_opensocket(1) != MI_SUCCESS) {
-			log_msg(LOG_ERR, "cannot open the milter socket %s",
-				d->milter_spec);
-			return EX_UNAVAILABLE;
+	if (d->pf.milter.family && d->pf.dsn.family && (rc = open_dsn(d)) != 0)
+		return rc;
+	d->lib = d->pf.milter.family ? &d->pf.milter
+	       : d->pf.dsn.family    ? &d->pf.dsn
+				     : NULL;
+	if (d->lib && (rc = open_milter(d)) != 0)
+		return rc;
+	if (d->pf.map.family) {
+		sockspec_format(&d->pf.map, spec, sizeof(spec));
+		if (local && runas_begin(&d->pf.ra, err, sizeof(err)) < 0) {
+			log_msg(LOG_ERR, "socketmap: %s", err);
+			return EX_OSERR;
 		}
-		if (d->user)
-			chown_socket(d->milter_spec, d->uid, d->gid);
-	}
-	if (d->map_spec) {
-		if ((d->sm = socketmap_open(d->map_spec, err, sizeof(err))) ==
-		    NULL) {
+		d->sm = socketmap_open(spec, err, sizeof(err));
+		if (local)
+			runas_end(&d->pf.ra);
+		if (d->sm == NULL) {
 			log_msg(LOG_ERR, "socketmap: %s", err);
 			return EX_UNAVAILABLE;
 		}
-		if (d->user)
-			chown_socket(d->map_spec, d->uid, d->gid);
 	}
 	if (d->metrics_spec &&
 	    (d->mh = metrics_http_open(d->metrics_spec, err, sizeof(err))) ==
@@ -459,27 +454,189 @@ static int open_sockets(struct daemon *d)
 	return 0;
 }
 
-/* become_daemon - detach, pid file, privileges; 0 or an exit code */
-static int become_daemon(const struct daemon *d)
+/* apply_budget - raise the open-file limit, and split it between the
+ * doors so that neither starves the other (fdlimit.h) */
+static void apply_budget(struct daemon *d)
 {
-	if (!opts.foreground && daemonize() < 0) {
-		log_msg(LOG_ERR, "cannot detach: %s", strerror(errno));
-		return EX_OSERR;
+	struct fd_budget b;
+	char why[256] = "";
+	long nofile = fdlimit_raise(65536, why, sizeof(why));
+
+	fdlimit_budget(nofile, d->map_max_clients, d->pf.milter.family != 0,
+		       d->sm != NULL, &b);
+	if (d->sm)
+		socketmap_set_budget(d->sm, b.socketmap);
+	callbacks_set_budget(b.milter);
+	log_msg(LOG_NOTICE, "open files: %ld (socketmap %d, milter %d)%s%s",
+		b.nofile, b.socketmap, b.milter, why[0] ? ": " : "", why);
+}
+
+/* start - pid file lock, sockets, pid file, privileges; 0 or exit code */
+static int start(struct daemon *d)
+{
+	char err[512];
+	int rc;
+
+	if (d->pf.pid_file && *d->pf.pid_file &&
+	    (rc = pidfile_claim(&d->pid, d->pf.pid_file, err, sizeof(err)))) {
+		log_msg(LOG_ERR, "%s", err);
+		return rc > 0 ? EX_UNAVAILABLE : EX_CANTCREAT;
 	}
-	if (d->pid_file && write_pid(d->pid_file) < 0)
+	if ((rc = open_sockets(d)) != 0)
+		return rc;
+	apply_budget(d);
+	if (d->pid.path &&
+	    pidfile_write(&d->pid, getpid(), err, sizeof(err)) < 0) {
+		log_msg(LOG_ERR, "%s", err);
 		return EX_CANTCREAT;
-	if (d->user && (setgroups(1, &d->gid) < 0 || setgid(d->gid) < 0 ||
-			setuid(d->uid) < 0)) {
-		log_msg(LOG_ERR, "cannot become %s: %s", d->user, strerror(errno));
+	}
+	if (runas_drop(&d->pf.ra, err, sizeof(err)) < 0) {
+		log_msg(LOG_ERR, "%s", err);
 		return EX_OSERR;
 	}
+	preflight_warnings(&d->pf, warn_log, NULL);
 	return 0;
 }
 
-/* serve - start the threads, then smfi_main or wait for a stop signal */
+/* finish - remove what start created, and only that */
+static void finish(struct daemon *d)
+{
+	struct stat st;
+
+	/* libmilter leaves its socket to root: remove it if still ours */
+	if (d->milter_st.st_ino && lstat(d->lib->path, &st) == 0 &&
+	    st.st_dev == d->milter_st.st_dev &&
+	    st.st_ino == d->milter_st.st_ino)
+		unlink(d->lib->path);
+	metrics_log_stop();
+	metrics_http_stop(d->mh);
+	d->mh = NULL;
+	socketmap_stop(d->sm);
+	d->sm = NULL;
+	dsn_door_stop(d->dsn_pid);
+	d->dsn_pid = 0;
+	pidfile_remove(&d->pid);
+}
+
+/* on_stop - SIGTERM, SIGINT, SIGHUP: tell the main thread */
+static void on_stop(int sig)
+{
+	unsigned char b = (unsigned char)sig;
+	int saved = errno;
+
+	if (write(stop_pipe[1], &b, 1) < 0) { /* full: a stop is pending */
+	}
+	errno = saved;
+}
+
+/* on_kick - SIGUSR2 in the milter thread: interrupts the listener's poll */
+static void on_kick(int sig)
+{
+	(void)sig;
+}
+
+/* milter_main - smfi_main in a thread; SIGUSR2 can interrupt it */
+static void *milter_main(void *arg)
+{
+	sigset_t kick;
+	intptr_t rc;
+
+	(void)arg;
+	sigemptyset(&kick);
+	sigaddset(&kick, SIGUSR2);
+	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+	unsigned char none = 0;
+
+	rc = smfi_main() == MI_SUCCESS ? 0 : EX_SOFTWARE;
+	atomic_store(&milter_done, 1);
+	if (write(stop_pipe[1], &none, 1) < 0) { /* if main waits: wake it */
+	}
+	return (void *)rc;
+}
+
+/* sleep_ms - nanosleep for ms milliseconds */
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+/* kick_main - SIGUSR2 to the milter thread until smfi_main returns */
+static void *kick_main(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&milter_done)) {
+		pthread_kill(milter_thread, SIGUSR2);
+		sleep_ms(STOP_KICK_MS);
+	}
+	return NULL;
+}
+
+/*
+ * stop_milter - stop libmilter's listener now, not within its 5 seconds.
+ * smfi_stop (like libmilter's own signal thread) sets the stop flag and
+ * then waits for the listener's lock, which the listener holds across a
+ * poll of up to MI_CHK_TIME (5 s) on its socket: hence the 5 s. Signals
+ * (SIGUSR2, STOP_KICK_MS apart) interrupt that poll so that the listener
+ * sees the flag at once. The main thread, not libmilter's signal thread,
+ * takes SIGTERM: the kernel gives a process-wide signal to the main
+ * thread first when it waits for it, and so we know when to kick.
+ */
+static int stop_milter(void)
+{
+	pthread_t kicker;
+	void *rc = NULL;
+	int kicking = pthread_create(&kicker, NULL, kick_main, NULL) == 0;
+
+	smfi_stop(); /* waits for the listener's lock: the kicks free it */
+	pthread_join(milter_thread, &rc);
+	if (kicking)
+		pthread_join(kicker, NULL);
+	return (int)(intptr_t)rc;
+}
+
+/* wait_replies - replies under way are finished, or STOP_GRACE_MS passed */
+static void wait_replies(void)
+{
+	for (int ms = 0; callbacks_busy() > 0 && ms < STOP_GRACE_MS; ms += 5)
+		sleep_ms(5);
+}
+
+/* catch_stops - SIGTERM, SIGINT and SIGHUP to on_stop, in this thread */
+static int catch_stops(void)
+{
+	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
+	struct sigaction sa;
+	sigset_t set;
+
+	if (pipe2(stop_pipe, O_CLOEXEC) < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sigaction(sigs[i], &sa, NULL);
+		sigaddset(&set, sigs[i]);
+	}
+	sa.sa_handler = on_kick; /* poll and select return EINTR anyway */
+	sigaction(SIGUSR2, &sa, NULL);
+	return pthread_sigmask(SIG_UNBLOCK, &set, NULL) == 0 ? 0 : -1;
+}
+
+/*
+ * serve - start the threads, report, wait for a stop signal, stop.
+ * The stop signals are caught by a handler that only this thread (and
+ * the milter thread until smfi_main blocks them) leaves unblocked: the
+ * kernel offers a process-wide signal to the main thread first, so
+ * libmilter's signal thread, which waits for the same signals, does not
+ * get them, and we know when to wake its listener (stop_milter).
+ */
 static int serve(struct daemon *d)
 {
 	char err[512];
+	unsigned char sig = 0;
 	int rc = EX_OK;
 
 	if (pthread_create(&reload_thread, NULL, reload_main, NULL) != 0) {
@@ -499,23 +656,34 @@ static int serve(struct daemon *d)
 		log_msg(LOG_ERR, "metrics: %s", err);
 		return EX_OSERR;
 	}
+	if (catch_stops() < 0) {
+		log_msg(LOG_ERR, "cannot catch signals: %s", strerror(errno));
+		return EX_OSERR;
+	}
+	if (d->lib &&
+	    pthread_create(&milter_thread, NULL, milter_main, NULL) != 0) {
+		log_msg(LOG_ERR, "cannot start the milter thread");
+		return EX_OSERR;
+	}
 	log_msg(LOG_INFO,
 		"started %s: milter %s, socketmap %s, dsn %s, metrics %s, "
 		"config %s",
-		PACKAGE_VERSION, d->milter_spec ? d->milter_spec : "off",
-		d->map_spec ? d->map_spec : "off",
-		d->dsn_spec ? d->dsn_spec : "off",
+		PACKAGE_VERSION, d->pf.milter.family ? d->milter_conn : "off",
+		d->sm ? "on" : "off", d->pf.dsn.family ? d->dsn_conn : "off",
 		d->metrics_spec ? d->metrics_spec : "off", opts.config);
-	if (d->milter_spec || d->dsn_spec) {
-		if (smfi_main() != MI_SUCCESS)
-			rc = EX_SOFTWARE;
-	} else {
-		int sig;
+	startup_done(d->report, 0);
+	log_report(-1);
+	d->report = -1;
 
-		sigdelset(&d->set, SIGUSR1);
-		sigwait(&d->set, &sig);
-	}
-	log_msg(LOG_INFO, "stopping");
+	while (read(stop_pipe[0], &sig, 1) < 0 && errno == EINTR)
+		;
+	if (sig == 0)
+		log_msg(LOG_ERR, "the milter stopped by itself");
+	else
+		log_msg(LOG_INFO, "stopping on signal %d", sig);
+	if (d->lib)
+		rc = stop_milter();
+	wait_replies();
 	return rc;
 }
 
@@ -529,34 +697,49 @@ int main(int argc, char **argv)
 
 	if ((rc = parse_options(argc, argv, &opts)) >= 0)
 		return rc;
+	/* the daemon's signals wait, blocked, from the first moment: a
+	 * SIGUSR1 during the config load becomes a reload once serving. Every
+	 * thread inherits this mask: SIGUSR1 is the reload thread's
+	 * (sigwait), the stop signals the main thread's (see serve), SIGUSR2
+	 * only interrupts the milter thread (see stop_milter) */
+	memset(&d, 0, sizeof(d));
+	sigemptyset(&d.set);
+	sigaddset(&d.set, SIGUSR1);
+	sigaddset(&d.set, SIGUSR2);
+	sigaddset(&d.set, SIGHUP);
+	sigaddset(&d.set, SIGTERM);
+	sigaddset(&d.set, SIGINT);
+	if (!opts.test && !opts.explain && !opts.html)
+		pthread_sigmask(SIG_BLOCK, &d.set, NULL);
+	/* relative paths keep their meaning after the daemon's chdir("/") */
+	opts.config = confutil_absolute(opts.config);
+	if (opts.pid_file)
+		opts.pid_file = confutil_absolute(opts.pid_file);
 	if ((cfg = config_load(opts.config, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);
 		return opts.test || opts.explain || opts.html ? 1 : EX_CONFIG;
 	}
 	if (opts.test || opts.explain || opts.html)
 		return run_oneshot(cfg);
-	memset(&d, 0, sizeof(d));
+	d.report = -1;
 	if ((rc = daemon_plan(cfg, &d)) >= 0)
 		return rc;
+	d.map_max_clients = cfg->socketmap_max_clients;
 	publish(cfg);
-
-	/* every thread inherits this mask; the signals are taken by sigwait */
-	sigemptyset(&d.set);
-	sigaddset(&d.set, SIGUSR1);
-	sigaddset(&d.set, SIGHUP);
-	sigaddset(&d.set, SIGTERM);
-	sigaddset(&d.set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &d.set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if ((rc = open_sockets(&d)) == 0 && (rc = become_daemon(&d)) == 0)
+	if (!opts.foreground &&
+	    (d.report = startup_detach(err, sizeof(err))) < 0) {
+		fprintf(stderr, "milter-explain: %s\n", err);
+		return EX_OSERR;
+	}
+	log_open("milter-explain", opts.foreground);
+	log_report(d.report);
+	if ((rc = start(&d)) == 0)
 		rc = serve(&d);
-	metrics_log_stop();
-	metrics_http_stop(d.mh);
-	socketmap_stop(d.sm);
-	dsn_door_stop(d.dsn_pid);
-	if (d.pid_file && rc != EX_CANTCREAT)
-		unlink(d.pid_file);
+	startup_done(d.report, rc); /* a failed start: the reason is sent */
+	finish(&d);
+	log_msg(LOG_INFO, "stopped");
 	store_shutdown();
 	return rc;
 }

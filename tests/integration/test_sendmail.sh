@@ -45,7 +45,8 @@ grep -q '^milter_socket = "unix:/run/milter-explain/milter.sock";' \
     fail "snippet's S= does not match milter_socket of contrib/sendmail/sendmail.conf"
 { cat "$ME_SRC/contrib/sendmail/sendmail.conf"
   printf 'knowledge_base = "%s/conf/kb";\n' "$ME_SRC"; } >"$WORKDIR/sm-site.conf"
-"$ME_BIN" -t -c "$WORKDIR/sm-site.conf" >/dev/null ||
+# (-p: -t also checks the socket's directory, /run/milter-explain here)
+"$ME_BIN" -t -c "$WORKDIR/sm-site.conf" -p "unix:$WORKDIR/check.sock" >/dev/null ||
     fail "contrib/sendmail/sendmail.conf is not a valid configuration"
 
 # -- daemon (shipped config) and Sendmail with the snippet's F= and T= -------

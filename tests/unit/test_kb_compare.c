@@ -151,13 +151,14 @@ static const struct bad bads[] = {
 /* test_loader - the loader's answers to bad files */
 static void test_loader(void **state)
 {
-	char dir[] = "/tmp/test_kb_compare.XXXXXX", path[128], cmd[160];
+	char dir[] = "/tmp/test_kb_compare.XXXXXX", path[128], cmd[512];
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/en", dir);
 	assert_int_equal(mkdir(path, 0755), 0);
-	snprintf(cmd, sizeof(cmd), "cp '%s/conf/kb/en/lang.conf' '%s/en/'",
+	snprintf(cmd, sizeof(cmd), /* without its list of files */
+		 "sed '/^files = /,/];/d' '%s/conf/kb/en/lang.conf' >'%s/en/lang.conf'",
 		 TOP_SRCDIR, dir);
 	assert_int_equal(system(cmd), 0);
 	for (size_t i = 0; i < sizeof(bads) / sizeof(bads[0]); i++) {
