@@ -17,7 +17,7 @@ set -eu
 
 PKGS="build-essential autoconf automake libtool pkg-config make gcc clang
 libmilter-dev libconfig-dev libcmocka-dev postfix python3 m4 libwrap0
-chromium procps iproute2 debootstrap libmicrohttpd-dev
+chromium procps iproute2 debootstrap libmicrohttpd-dev strace
 man-db groff dpkg-dev debhelper fakeroot lintian python3-prometheus-client
 libnss-wrapper libidn12 systemd-container"
 SENDMAIL_DEBS="sendmail-bin sendmail-cf"
