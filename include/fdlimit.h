@@ -17,6 +17,9 @@
  * knowledge-base files at a reload, syslog, epoll, the metrics page */
 #define FDLIMIT_RESERVE 64
 
+/* the soft limit is raised at most this far (the unit's LimitNOFILE) */
+#define FDLIMIT_MAX 65536
+
 struct fd_budget {
 	long nofile;   /* the limit the budget was made from */
 	int socketmap; /* socketmap connections (<= socketmap.max_clients) */

@@ -9,6 +9,12 @@
  * comparison pages and provider pages, each built whole in memory by
  * htmlindex.c, htmlcode.c, htmlcompare.c and htmlprovider.c on the page
  * set of htmlpage.c, and written whole.
+ *
+ * Links inside DIR are never followed (DIR itself, the caller's choice,
+ * is): a language directory is opened with O_NOFOLLOW and refused when
+ * it is a symbolic link; each page is written to a new temporary file
+ * beside it (O_EXCL|O_NOFOLLOW) and renamed into place, which replaces
+ * a link planted at the page's name instead of writing through it.
  */
 #include "htmlsite.h"
 #include "hash.h"
@@ -19,10 +25,14 @@
 #include "htmlprovider.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 /* clang-format off */
 const char *const htmlsite_strings[] = {
@@ -156,51 +166,122 @@ out:
 	return rc;
 }
 
-/* site_write - b into dir[/lang]/name, whole; -1 with the reason in err */
-static int site_write(const struct site *s, const char *lang, const char *name,
-		      const struct buf *b)
+/*
+ * site_subdir - the directory name inside the one open as dfd, created
+ * if missing and opened without following a link; its descriptor, or -1
+ * with "DIR/name: reason" in err (a symbolic link is refused: a page
+ * written through it would land outside DIR)
+ */
+static int site_subdir(const struct site *s, int dfd, const char *name)
 {
-	struct buf path;
-	FILE *f;
-	int rc = -1;
+	struct stat st;
+	int fd;
 
-	buf_init(&path);
-	buf_printf(&path, "%s/%s%s%s", s->dir, lang ? lang : "",
-		   lang ? "/" : "", name);
-	errno = 0;
-	if ((f = fopen(path.s, "w")) != NULL) {
-		int ok = fwrite(b->s, 1, b->len, f) == b->len;
-
-		if (fclose(f) == 0 && ok)
-			rc = 0;
+	if (mkdirat(dfd, name, 0755) < 0 && errno != EEXIST) {
+		snprintf(s->err, s->errlen, "%s/%s: %s", s->dir, name,
+			 strerror(errno));
+		return -1;
 	}
-	if (rc < 0)
-		snprintf(s->err, s->errlen, "%s: %s", path.s,
-			 strerror(errno ? errno : EIO));
-	buf_release(&path);
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		snprintf(s->err, s->errlen,
+			 "%s/%s: a symbolic link; refused (the site is "
+			 "written only into directories inside %s: remove "
+			 "the link)",
+			 s->dir, name, s->dir);
+	else
+		snprintf(s->err, s->errlen, "%s/%s: %s", s->dir, name,
+			 errno == ENOTDIR ? "not a directory" : strerror(errno));
+	return -1;
+}
+
+/*
+ * site_tmpfile - a new file ".name.XXXXXX" (a random suffix) in the
+ * directory dfd, created exclusively and never through a link; its
+ * descriptor with its name in tmp, or -1 with errno set
+ */
+static int site_tmpfile(int dfd, const char *name, char *tmp, size_t tmplen)
+{
+	static const char set[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char r[6];
+
+	for (int tries = 0; tries < 100; tries++) {
+		struct timespec ts;
+		int fd;
+
+		if (getrandom(r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)) {
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			for (size_t i = 0; i < sizeof(r); i++)
+				r[i] = (unsigned char)(ts.tv_nsec >> (i * 5)) ^
+				       (unsigned char)(getpid() + tries);
+		}
+		snprintf(tmp, tmplen, ".%s.%c%c%c%c%c%c", name,
+			 set[r[0] % 36], set[r[1] % 36], set[r[2] % 36],
+			 set[r[3] % 36], set[r[4] % 36], set[r[5] % 36]);
+		fd = openat(dfd, tmp,
+			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    0644);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
+/*
+ * site_write - b into the file name of the directory dfd (DIR[/lang]),
+ * whole: written to a temporary file beside it, then renamed over it, so
+ * that a link planted at name is replaced, never followed; -1 with the
+ * reason in err
+ */
+static int site_write(const struct site *s, int dfd, const char *lang,
+		      const char *name, const struct buf *b)
+{
+	char tmp[128];
+	int fd, rc = -1;
+
+	fd = site_tmpfile(dfd, name, tmp, sizeof(tmp));
+	if (fd < 0)
+		goto out;
+	errno = 0;
+	if (write(fd, b->s, b->len) != (ssize_t)b->len) {
+		close(fd);
+		goto out;
+	}
+	if (close(fd) == 0 && renameat(dfd, tmp, dfd, name) == 0)
+		rc = 0;
+out:
+	if (rc < 0) {
+		int e = errno ? errno : EIO;
+
+		if (fd >= 0)
+			unlinkat(dfd, tmp, 0);
+		snprintf(s->err, s->errlen, "%s/%s%s%s: %s", s->dir,
+			 lang ? lang : "", lang ? "/" : "", name, strerror(e));
+	}
 	return rc;
 }
 
-/* write_lang - every page of one language */
-static int write_lang(const struct site *s, const struct kb_lang *l,
+/* write_lang - every page of one language, into DIR (open as dfd)/lang */
+static int write_lang(const struct site *s, int dfd, const struct kb_lang *l,
 		      struct buf *o)
 {
 	char name[32];
-	int rc = -1;
+	int rc = -1, lfd;
 
-	buf_reset(o);
-	buf_printf(o, "%s/%s", s->dir, l->code);
-	if (site_mkdir(s, o->s) < 0)
-		goto out;
+	if ((lfd = site_subdir(s, dfd, l->code)) < 0)
+		return -1;
 	buf_reset(o);
 	htmlindex_lang(s, o, l);
-	if (site_write(s, l->code, "index.html", o) < 0)
+	if (site_write(s, lfd, l->code, "index.html", o) < 0)
 		goto out;
 	for (size_t i = 0; i < s->npages; i++) {
 		buf_reset(o);
 		htmlcode_page(s, o, l, s->pages[i]);
 		snprintf(name, sizeof(name), "%s.html", s->pages[i]->key);
-		if (site_write(s, l->code, name, o) < 0)
+		if (site_write(s, lfd, l->code, name, o) < 0)
 			goto out;
 	}
 	for (size_t i = 0; i < s->cfg->ncompare; i++) {
@@ -209,7 +290,7 @@ static int write_lang(const struct site *s, const struct kb_lang *l,
 		buf_reset(o);
 		htmlcompare_page(s, o, l, hp);
 		snprintf(name, sizeof(name), "%s-vs-%s.html", hp->a, hp->b);
-		if (site_write(s, l->code, name, o) < 0)
+		if (site_write(s, lfd, l->code, name, o) < 0)
 			goto out;
 	}
 	for (size_t i = 0; s->cfg->providers && i < s->cfg->providers->nsources;
@@ -220,11 +301,12 @@ static int write_lang(const struct site *s, const struct kb_lang *l,
 		buf_reset(o);
 		htmlprovider_page(s, o, l, src);
 		htmlprovider_file(src, file, sizeof(file));
-		if (site_write(s, l->code, file, o) < 0)
+		if (site_write(s, lfd, l->code, file, o) < 0)
 			goto out;
 	}
 	rc = 0;
 out:
+	close(lfd);
 	return rc;
 }
 
@@ -234,24 +316,31 @@ int htmlsite_write(const struct config *cfg, const char *dir, char *err,
 {
 	struct site s;
 	struct buf o;
-	int rc = -1;
+	int rc = -1, dfd = -1;
 
 	buf_init(&o);
 	if (htmlpage_init(&s, cfg, dir, err, errlen) < 0 ||
 	    check_strings(&s) < 0 || site_mkdir(&s, dir) < 0)
 		goto out;
+	/* DIR itself is the caller's choice, followed as given */
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		goto out;
+	}
 	buf_adds(&o, site_css);
-	if (site_write(&s, NULL, "style.css", &o) < 0)
+	if (site_write(&s, dfd, NULL, "style.css", &o) < 0)
 		goto out;
 	buf_reset(&o);
 	htmlindex_root(&s, &o);
-	if (site_write(&s, NULL, "index.html", &o) < 0)
+	if (site_write(&s, dfd, NULL, "index.html", &o) < 0)
 		goto out;
 	for (size_t i = 0; i < s.nlangs; i++)
-		if (write_lang(&s, s.langs[i], &o) < 0)
+		if (write_lang(&s, dfd, s.langs[i], &o) < 0)
 			goto out;
 	rc = 0;
 out:
+	if (dfd >= 0)
+		close(dfd);
 	htmlpage_release(&s);
 	buf_release(&o);
 	return rc;

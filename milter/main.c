@@ -460,9 +460,10 @@ static void apply_budget(struct daemon *d)
 {
 	struct fd_budget b;
 	char why[256] = "";
-	long nofile = fdlimit_raise(65536, why, sizeof(why));
+	long nofile = fdlimit_raise(FDLIMIT_MAX, why, sizeof(why));
 
-	fdlimit_budget(nofile, d->map_max_clients, d->pf.milter.family != 0,
+	/* d->lib: libmilter serves the milter or the DSN door here */
+	fdlimit_budget(nofile, d->map_max_clients, d->lib != NULL,
 		       d->sm != NULL, &b);
 	if (d->sm)
 		socketmap_set_budget(d->sm, b.socketmap);
@@ -482,6 +483,8 @@ static int start(struct daemon *d)
 		log_msg(LOG_ERR, "%s", err);
 		return rc > 0 ? EX_UNAVAILABLE : EX_CANTCREAT;
 	}
+	/* raised before the sockets: the DSN door's process inherits it */
+	fdlimit_raise(FDLIMIT_MAX, err, sizeof(err));
 	if ((rc = open_sockets(d)) != 0)
 		return rc;
 	apply_budget(d);
