@@ -10,7 +10,8 @@
  * the body; bit 4: the rest is one recipient block, repeated 100 times
  * (10,000 times when bits 6 and 7 are set too) in an otherwise
  * well-formed report; bit 5: the bounce goes to a ".fr" address.
- * Properties: dsn_rewrite answers 0 (an empty body and a reason) or 1;
+ * Properties: dsn_rewrite answers 0 (an empty body, a reason, nothing
+ * counted) or 1 (one to DSN_RCPT_MAX sections counted);
  * then dsn_parse reads the input as the same report, the new body is the
  * old one with bytes inserted at the end of the text part (base64:
  * replaced from the start of its content) and every other byte the
@@ -119,6 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = size ? size - 1 : 0, start = 0;
 	unsigned ctl = size ? data[0] : 0;
 	struct dsn_msg m;
+	struct dsn_done done;
 	int rc;
 
 	buf_init(&body);
@@ -150,10 +152,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m = (struct dsn_msg){"<>", ctl & 32 ? "<marie@relay.fr>" : "alice@x",
 			     f[0], f[1], body.s, body.len, 0};
 	why[0] = '\0';
-	rc = dsn_rewrite(configs[(ctl & 3) % NCONFIGS], &m, &out, why,
+	done.n = DSN_RCPT_MAX + 1;
+	rc = dsn_rewrite(configs[(ctl & 3) % NCONFIGS], &m, &out, &done, why,
 			 sizeof(why));
 	FUZZ_CHECK(rc == 0 || rc == 1);
 	FUZZ_CHECK(why[0] != '\0');
+	/* a section for each recipient counted, never more than kept */
+	FUZZ_CHECK(rc ? done.n >= 1 && done.n <= DSN_RCPT_MAX : done.n == 0);
 	if (rc == 0)
 		FUZZ_CHECK(out.len == 0);
 	else

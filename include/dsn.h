@@ -68,21 +68,36 @@ struct dsn_msg {
 	int over;            /* the body was longer than the cap: cut */
 };
 
+/* what dsn_rewrite explained: one entry per section it added */
+struct dsn_done {
+	struct smtp_status st[DSN_RCPT_MAX]; /* the recipient's status */
+	const char *rule[DSN_RCPT_MAX]; /* the name of the config's rule that
+					 * chose the guidance (the config's
+					 * memory), or NULL: none did */
+	size_t n;
+};
+
 /*
  * dsn_rewrite - the new body for m into out (reset first): m's body with
  * one section of guidance per failed or delayed recipient added to the
  * first text/plain part, in that part's encoding and charset, in the
- * languages of the bounce recipient's domain. Returns 1 with out set, or
- * 0 with the reason in why when the message is to pass unchanged.
+ * languages of the bounce recipient's domain. Returns 1 with out set (and
+ * done, when not NULL, says what each section explained), or 0 with the
+ * reason in why (and done->n 0) when the message is to pass unchanged.
  */
 int dsn_rewrite(const struct config *cfg, const struct dsn_msg *m,
-		struct buf *out, char *why, size_t whylen);
+		struct buf *out, struct dsn_done *done, char *why,
+		size_t whylen);
 
 /*
  * dsn_sections - the text dsn_rewrite adds for rep, decoded ('\n' line
- * ends, UTF-8 when utf8 is set, else ASCII), into out (reset first)
+ * ends, UTF-8 when utf8 is set, else ASCII), into out (reset first), and
+ * what each section explains into done (when not NULL). A section's
+ * heading carries the title of the provider rule that explains the reply
+ * (in the first language), else the knowledge base's title of the codes.
  */
 void dsn_sections(const struct config *cfg, const struct dsn_report *rep,
-		  const char *rcpt, int utf8, struct buf *out);
+		  const char *rcpt, int utf8, struct buf *out,
+		  struct dsn_done *done);
 
 #endif

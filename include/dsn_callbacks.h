@@ -19,6 +19,9 @@
 /* dsn_callbacks_register - register the door's filter; 0 or -1 */
 int dsn_callbacks_register(void);
 
+/* dsn_callbacks_busy - bounces being read or rewritten now */
+int dsn_callbacks_busy(void);
+
 /* what the child needs to serve the door on its own */
 struct dsn_door {
 	const char *spec;    /* libmilter socket specification */
@@ -30,19 +33,26 @@ struct dsn_door {
 };
 
 /*
- * dsn_door_fork - start the door in a child process and wait until its
- * socket is open. Call it before anything else opens a milter socket
- * and before any thread starts, with the daemon's signals blocked. The
- * child serves until SIGTERM, or until the process that called this
- * function (or the daemon it becomes) is gone; SIGUSR1 reloads its
- * config. Returns the child's pid, or -1 with the reason in err.
+ * dsn_door_fork - start the door's supervisor in a child process, and
+ * the door in its child, and wait until the door's socket is open. Call
+ * it before anything else opens a milter socket and before any thread
+ * starts, with the daemon's signals blocked: it shares the metrics'
+ * counters with them first (metrics_share). The supervisor restarts a
+ * door that dies (with a backoff, at most RESPAWN_MAX times a minute)
+ * and serves until SIGTERM, or until the process that called this
+ * function (or the daemon it becomes) is gone; SIGUSR1 reloads the
+ * door's config. Returns the supervisor's pid, or -1 with the reason in
+ * err.
  */
 pid_t dsn_door_fork(const struct dsn_door *d, char *err, size_t errlen);
 
-/* dsn_door_signal - send sig to the door's process (pid <= 0: none) */
+/* dsn_door_signal - send sig to the door's supervisor (pid <= 0: none):
+ * SIGUSR1 reloads, SIGTERM starts a stop that dsn_door_stop finishes
+ * (send it first and stop the daemon's own libmilter meanwhile) */
 void dsn_door_signal(pid_t pid, int sig);
 
-/* dsn_door_stop - SIGTERM the door's process, wait for it (SIGKILL after 7 s) */
+/* dsn_door_stop - SIGTERM the door's supervisor and wait until it and
+ * the door are gone (the door stops at once; SIGKILL after 8 s) */
 void dsn_door_stop(pid_t pid);
 
 #endif

@@ -6,8 +6,10 @@
  * door, reply code, enhanced code and rule), metrics_lookup (a socketmap
  * answer), metrics_reload, metrics_refused, metrics_rules (the rule names
  * of the snapshot just published), metrics_render (the Prometheus text
- * exposition format), metrics_summary (one line for syslog) and
- * metrics_reset (tests).
+ * exposition format), metrics_summary (one line for syslog),
+ * metrics_share, metrics_door_process and metrics_door_gone (the DSN
+ * door's process counts into the daemon's page) and metrics_reset
+ * (tests).
  *
  * Every counter is a C11 atomic updated with relaxed order: counting
  * takes no lock and never waits, from any thread. Until metrics_enable(1)
@@ -36,6 +38,13 @@ enum metrics_door {
 	METRICS_FILTER, /* socketmap map "filter" */
 	METRICS_DSN,	/* a delivery status notification */
 	METRICS_DOORS
+};
+
+/* the processes that count: each has its own place in the rule tables */
+enum metrics_proc {
+	METRICS_PROC_DAEMON, /* the daemon: names rules, renders, counts */
+	METRICS_PROC_DOOR,   /* the DSN door's process: only counts */
+	METRICS_PROCS
 };
 
 /* what a socketmap lookup answered */
@@ -90,6 +99,23 @@ void metrics_summary(struct buf *out, unsigned long generation);
 
 /* metrics_door_name - "milter", "footer", "filter", "dsn" */
 const char *metrics_door_name(enum metrics_door door);
+
+/*
+ * metrics_share - move every counter into a mapping that processes forked
+ * from now on share (the DSN door's), keeping the counts so far. Call
+ * while this process has one thread; again: nothing. 0, or -1 with the
+ * reason in err (the counters then stay this process's own).
+ */
+int metrics_share(char *err, size_t errlen);
+
+/* metrics_door_process - in the DSN door's process, right after the
+ * fork: count there as METRICS_PROC_DOOR (never call metrics_rules,
+ * metrics_render or metrics_summary there) */
+void metrics_door_process(void);
+
+/* metrics_door_gone - the DSN door's process has been reaped: forget
+ * what it was counting when it died, so metrics_rules never waits for it */
+void metrics_door_gone(void);
 
 /* metrics_reset - every counter to zero, no rule name, counting off */
 void metrics_reset(void);

@@ -12,10 +12,14 @@
  * local mail costs one round trip. It never rejects, delays or discards
  * anything: every error accepts the message unchanged, with a log line
  * saying why (see README.md: Postfix loses a bounce a filter rejects).
+ * Each section of guidance that left in a new body counts in the metrics
+ * (door "dsn"). dsn_callbacks_busy says how many bounces are being read
+ * or rewritten, for a stop that lets them finish.
  */
 #include "dsn_callbacks.h"
 #include "dsn.h"
 #include "log.h"
+#include "metrics.h"
 #include "store.h"
 
 #include <libmilter/mfapi.h>
@@ -38,6 +42,7 @@ struct dsn_conn {
 };
 
 static atomic_ulong dsn_ids;
+static atomic_int busy; /* bounces between MAIL FROM and end or abort */
 
 /* conn_get - the connection's state, created on first use, or NULL */
 static struct dsn_conn *conn_get(SMFICTX *ctx)
@@ -64,6 +69,8 @@ static struct dsn_conn *conn_get(SMFICTX *ctx)
 /* msg_reset - forget the message (keeps the body's memory) */
 static void msg_reset(struct dsn_conn *c)
 {
+	if (c->bounce)
+		atomic_fetch_sub(&busy, 1);
 	free(c->rcpt);
 	free(c->ctype);
 	free(c->cte);
@@ -122,6 +129,7 @@ static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
 		return SMFIS_ACCEPT;
 	}
 	c->bounce = 1;
+	atomic_fetch_add(&busy, 1);
 	return SMFIS_CONTINUE;
 }
 
@@ -188,6 +196,7 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 {
 	struct dsn_conn *c = smfi_getpriv(ctx);
 	struct dsn_msg m;
+	struct dsn_done done;
 	struct buf out;
 	char why[256];
 
@@ -196,15 +205,18 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	m = (struct dsn_msg){"<>", c->rcpt, c->ctype, c->cte, c->body.s,
 			     c->body.len, c->over};
 	buf_init(&out);
-	if (dsn_rewrite(c->cfg, &m, &out, why, sizeof(why)) == 0)
+	if (dsn_rewrite(c->cfg, &m, &out, &done, why, sizeof(why)) == 0)
 		log_msg(LOG_INFO, "dsn %lu: queue %s: unchanged: %s", c->id,
 			queue_id(ctx), why);
 	else if (replace(ctx, &out) < 0)
 		log_msg(LOG_ERR, "dsn %lu: queue %s: unchanged: the MTA "
 			"refused the new body", c->id, queue_id(ctx));
-	else
+	else {
 		log_msg(LOG_INFO, "dsn %lu: queue %s: guidance added: %s",
 			c->id, queue_id(ctx), why);
+		for (size_t i = 0; i < done.n; i++)
+			metrics_reply(METRICS_DSN, &done.st[i], done.rule[i]);
+	}
 	buf_release(&out);
 	msg_reset(c);
 	return SMFIS_CONTINUE;
@@ -248,6 +260,12 @@ static struct smfiDesc dsn_filter = {
     .xxfi_close = mlfi_close,
     .xxfi_negotiate = mlfi_negotiate,
 };
+
+/* dsn_callbacks_busy - see dsn_callbacks.h */
+int dsn_callbacks_busy(void)
+{
+	return atomic_load(&busy);
+}
 
 /* dsn_callbacks_register - see dsn_callbacks.h */
 int dsn_callbacks_register(void)

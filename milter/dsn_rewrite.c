@@ -14,6 +14,7 @@
  */
 #include "dsn.h"
 #include "guidance.h"
+#include "provider.h"
 #include "rules.h"
 #include "sanitize.h"
 
@@ -61,8 +62,11 @@ static size_t mail_width(const struct config *cfg)
 					    : MAIL_WIDTH;
 }
 
-/* add_title - "==> <addr>: 550 5.1.1, Title", folded, onto out */
+/* add_title - "==> <addr>: 550 5.1.1, Title", folded, onto out; the
+ * title is the provider rule pr's when it has a text in the first
+ * language (its text and link are those shown), else the registry's */
 static void add_title(const struct config *cfg, const struct dsn_rcpt *r,
+		      const struct provider_rule *pr,
 		      const struct strlist *langs, int flags, struct buf *out)
 {
 	const struct kb_entry *e = NULL;
@@ -71,7 +75,9 @@ static void add_title(const struct config *cfg, const struct dsn_rcpt *r,
 	char enh[16] = "";
 	int class_only;
 
-	if (langs->n)
+	if (langs->n && pr)
+		e = provider_text(pr, langs->v[0]);
+	if (langs->n && e == NULL)
 		e = kb_find(kb_lang_get(cfg->kb, langs->v[0]), &r->st,
 			    &class_only);
 	buf_init(&raw);
@@ -123,32 +129,46 @@ static void add_wrapped(struct buf *out, const char *line, size_t width)
 
 /* dsn_sections - see dsn.h */
 void dsn_sections(const struct config *cfg, const struct dsn_report *rep,
-		  const char *rcpt, int utf8, struct buf *out)
+		  const char *rcpt, int utf8, struct buf *out,
+		  struct dsn_done *done)
 {
 	char domain[256];
 	const struct strlist *langs;
 
 	buf_reset(out);
+	if (done)
+		done->n = 0;
 	rcpt_domain(rcpt, domain, sizeof(domain));
 	langs = rules_languages(cfg, NULL, NULL, domain[0] ? domain : NULL);
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct dsn_rcpt *r = &rep->rcpt[i];
 		struct guidance_req req;
 		struct strlist lines;
+		const struct rule *rule;
 
 		memset(&req, 0, sizeof(req));
 		req.st = r->st;
 		req.text = r->diag;
 		req.textlen = strlen(r->diag);
+		/* matched once here: the title shows what the text explains */
+		req.rule_state = RULE_MATCHED;
+		req.rule = rules_match_reply(cfg, &r->st, r->diag, req.textlen);
+		req.prov = provider_match(cfg->providers, &r->st, r->diag,
+					  req.textlen);
 		req.langs = langs;
 		req.utf8 = utf8;
 		req.target = TARGET_BODY;
 		req.max_lines = cfg->max_lines;
 		strlist_init(&lines);
-		guidance_build(cfg, &req, &lines);
+		rule = guidance_build(cfg, &req, &lines);
 		if (lines.n) {
 			buf_addc(out, '\n');
-			add_title(cfg, r, langs, utf8 ? SAN_UTF8 : 0, out);
+			add_title(cfg, r, req.prov, langs, utf8 ? SAN_UTF8 : 0,
+				  out);
+			if (done) {
+				done->st[done->n] = r->st;
+				done->rule[done->n++] = rule ? rule->name : NULL;
+			}
 			for (size_t k = 0; k < lines.n; k++)
 				add_wrapped(out, lines.v[k], mail_width(cfg));
 		}
@@ -237,13 +257,16 @@ static int is_null_sender(const char *s)
 
 /* dsn_rewrite - see dsn.h */
 int dsn_rewrite(const struct config *cfg, const struct dsn_msg *m,
-		struct buf *out, char *why, size_t whylen)
+		struct buf *out, struct dsn_done *done, char *why,
+		size_t whylen)
 {
 	struct dsn_report *rep;
 	struct buf text;
 	int utf8, rc = 0;
 
 	buf_reset(out);
+	if (done)
+		done->n = 0;
 	if (!is_null_sender(m->sender))
 		return say0(why, whylen, "not a bounce: the sender is not null");
 	if (m->ctype == NULL)
@@ -257,7 +280,7 @@ int dsn_rewrite(const struct config *cfg, const struct dsn_msg *m,
 	if (dsn_parse(m->ctype, m->body, m->len, rep, why, whylen) < 0)
 		goto done;
 	utf8 = rep->utf8 && rep->cte != CTE_7BIT;
-	dsn_sections(cfg, rep, m->rcpt, utf8, &text);
+	dsn_sections(cfg, rep, m->rcpt, utf8, &text, done);
 	if (text.len == 0) {
 		say0(why, whylen, "no guidance for these status codes");
 		goto done;
@@ -265,6 +288,8 @@ int dsn_rewrite(const struct config *cfg, const struct dsn_msg *m,
 	buf_addn(out, m->body, rep->text_start);
 	if (encode_part(rep, m->body, &text, out) < 0) {
 		buf_reset(out);
+		if (done)
+			done->n = 0;
 		say0(why, whylen, "the text part's base64 is broken");
 		goto done;
 	}

@@ -684,6 +684,7 @@ static int serve(struct daemon *d)
 		log_msg(LOG_ERR, "the milter stopped by itself");
 	else
 		log_msg(LOG_INFO, "stopping on signal %d", sig);
+	dsn_door_signal(d->dsn_pid, SIGTERM); /* meanwhile; finish reaps it */
 	if (d->lib)
 		rc = stop_milter();
 	wait_replies();

@@ -7,7 +7,7 @@
  * quiet; a page read meanwhile may mix counts of a few nanoseconds
  * apart, which Prometheus tolerates).
  *
- * Rule names: two static tables, one current. Each holds open-addressed
+ * Rule names: two tables, one current. Each holds open-addressed
  * slots keyed by the 64-bit FNV-1a hash of a name, so that a counting
  * thread finds a rule's slot without a lock and without comparing text.
  * metrics_rules builds the table that is not current from the new names
@@ -18,15 +18,28 @@
  * handshake) and adds the old counts of the names kept. No count is lost
  * and the page, which takes the same mutex, never sees a count go down.
  * Two names whose hashes collide (odds 2^-64 per pair) share one count.
+ *
+ * The DSN door's process: metrics_share moves every counter and both
+ * tables into one anonymous shared mapping before the door is forked, so
+ * that the door counts where the daemon's page reads (lock-free C11
+ * atomics work across processes on the same memory; the block holds no
+ * pointer, only the index of the current table). Only the daemon names
+ * rules and renders; the door counts by the daemon's names (a rule of its
+ * own config that the daemon's lacks counts as "other"). Each process has
+ * its own inflight per table, so that a door killed between its two
+ * instructions leaves a count that metrics_door_gone clears: the daemon's
+ * next metrics_rules then never waits for a dead process.
  */
 #include "metrics.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define RULE_SLOTS 512 /* a power of two, twice METRICS_RULES_MAX */
 
@@ -51,24 +64,30 @@ struct rule_slot {
 };
 
 struct rule_table {
-	atomic_ulong inflight; /* threads counting in this table now */
+	atomic_ulong inflight[METRICS_PROCS]; /* counting here now, per process */
 	struct rule_slot s[RULE_SLOTS];
 	short order[METRICS_RULES_MAX]; /* slots in configuration order */
 	size_t n;
 };
 
-static atomic_int enabled;
-static atomic_ulong replies[METRICS_DOORS];
-static atomic_ulong codes[NCODES + 1]; /* + "other" */
-static atomic_ulong enhanced[NENH + 2];
-static atomic_ulong rule_other;
-static atomic_ulong lookups[METRICS_RESULTS];
-static atomic_ulong lookups_memo;
-static atomic_ulong reloads_done, reloads_refused;
-static atomic_ulong refused;
+/* every counter and both rule tables, in one block that may be shared */
+struct metrics_block {
+	atomic_int enabled;
+	atomic_ulong replies[METRICS_DOORS];
+	atomic_ulong codes[NCODES + 1]; /* + "other" */
+	atomic_ulong enhanced[NENH + 2];
+	atomic_ulong rule_other;
+	atomic_ulong lookups[METRICS_RESULTS];
+	atomic_ulong lookups_memo;
+	atomic_ulong reloads_done, reloads_refused;
+	atomic_ulong refused;
+	struct rule_table tables[2];
+	atomic_int current; /* the index of the current table */
+};
 
-static struct rule_table tables[2];
-static _Atomic(struct rule_table *) rules_current = &tables[0];
+static struct metrics_block own_block;
+static struct metrics_block *M = &own_block; /* or the shared mapping */
+static int proc = METRICS_PROC_DAEMON;       /* this process's inflight */
 static pthread_mutex_t rules_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const char *const door_names[METRICS_DOORS] = {"milter", "footer",
@@ -91,13 +110,13 @@ static unsigned long get(atomic_ulong *c)
 /* metrics_enable - see metrics.h */
 void metrics_enable(int on)
 {
-	atomic_store_explicit(&enabled, on != 0, memory_order_relaxed);
+	atomic_store_explicit(&M->enabled, on != 0, memory_order_relaxed);
 }
 
 /* metrics_enabled - see metrics.h */
 int metrics_enabled(void)
 {
-	return atomic_load_explicit(&enabled, memory_order_relaxed);
+	return atomic_load_explicit(&M->enabled, memory_order_relaxed);
 }
 
 /* metrics_door_name - see metrics.h */
@@ -188,16 +207,19 @@ static void rule_count(const char *name)
 	struct rule_table *t;
 	struct rule_slot *s;
 
+	int cur;
+
 	for (;;) { /* see the header: metrics_rules waits for inflight 0 */
-		t = atomic_load(&rules_current);
-		atomic_fetch_add(&t->inflight, 1);
-		if (atomic_load(&rules_current) == t)
+		cur = atomic_load(&M->current);
+		atomic_fetch_add(&M->tables[cur].inflight[proc], 1);
+		if (atomic_load(&M->current) == cur)
 			break;
-		atomic_fetch_sub(&t->inflight, 1);
+		atomic_fetch_sub(&M->tables[cur].inflight[proc], 1);
 	}
+	t = &M->tables[cur];
 	s = rule_slot(t, key);
-	bump(s ? &s->n : &rule_other);
-	atomic_fetch_sub_explicit(&t->inflight, 1, memory_order_release);
+	bump(s ? &s->n : &M->rule_other);
+	atomic_fetch_sub_explicit(&t->inflight[proc], 1, memory_order_release);
 }
 
 /* metrics_reply - see metrics.h */
@@ -206,9 +228,9 @@ void metrics_reply(enum metrics_door door, const struct smtp_status *st,
 {
 	if (!metrics_enabled() || (unsigned)door >= METRICS_DOORS)
 		return;
-	bump(&replies[door]);
-	bump(&codes[code_index(st->code)]);
-	bump(&enhanced[enh_index(st)]);
+	bump(&M->replies[door]);
+	bump(&M->codes[code_index(st->code)]);
+	bump(&M->enhanced[enh_index(st)]);
 	if (rule)
 		rule_count(rule);
 }
@@ -218,23 +240,23 @@ void metrics_lookup(enum metrics_result result, int from_memo)
 {
 	if (!metrics_enabled() || (unsigned)result >= METRICS_RESULTS)
 		return;
-	bump(&lookups[result]);
+	bump(&M->lookups[result]);
 	if (from_memo)
-		bump(&lookups_memo);
+		bump(&M->lookups_memo);
 }
 
 /* metrics_reload - see metrics.h */
 void metrics_reload(int done)
 {
 	if (metrics_enabled())
-		bump(done ? &reloads_done : &reloads_refused);
+		bump(done ? &M->reloads_done : &M->reloads_refused);
 }
 
 /* metrics_refused - see metrics.h */
 void metrics_refused(void)
 {
 	if (metrics_enabled())
-		bump(&refused);
+		bump(&M->refused);
 }
 
 /* utf8_ok - valid UTF-8 without control characters */
@@ -318,19 +340,55 @@ static void carry(struct rule_table *old, struct rule_table *next)
 void metrics_rules(const char *const *names, size_t n)
 {
 	struct rule_table *cur, *next;
+	int c;
 
 	pthread_mutex_lock(&rules_lock);
-	cur = atomic_load(&rules_current);
-	next = cur == &tables[0] ? &tables[1] : &tables[0];
+	c = atomic_load(&M->current);
+	cur = &M->tables[c];
+	next = &M->tables[!c];
 	table_clear(next); /* quiet since the previous call */
 	for (size_t i = 0; i < n; i++)
 		if (names[i] && name_countable(names[i]))
 			table_add(next, names[i]);
-	atomic_store(&rules_current, next);
-	while (atomic_load(&cur->inflight) != 0)
-		sched_yield(); /* a thread is between two instructions */
+	atomic_store(&M->current, !c);
+	for (int p = 0; p < METRICS_PROCS; p++)
+		while (atomic_load(&cur->inflight[p]) != 0)
+			sched_yield(); /* a thread is between two instructions */
 	carry(cur, next);
 	pthread_mutex_unlock(&rules_lock);
+}
+
+/* metrics_share - see metrics.h */
+int metrics_share(char *err, size_t errlen)
+{
+	struct metrics_block *b;
+
+	if (M != &own_block)
+		return 0;
+	b = mmap(NULL, sizeof(*b), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (b == MAP_FAILED) {
+		snprintf(err, errlen, "metrics: cannot share the counters: "
+			 "mmap: %s", strerror(errno));
+		return -1;
+	}
+	/* one thread, nobody counting: a plain copy of lock-free atomics */
+	memcpy(b, &own_block, sizeof(*b));
+	M = b;
+	return 0;
+}
+
+/* metrics_door_process - see metrics.h */
+void metrics_door_process(void)
+{
+	proc = METRICS_PROC_DOOR;
+}
+
+/* metrics_door_gone - see metrics.h */
+void metrics_door_gone(void)
+{
+	for (int i = 0; i < 2; i++)
+		atomic_store(&M->tables[i].inflight[METRICS_PROC_DOOR], 0);
 }
 
 /* metrics_reset - see metrics.h */
@@ -338,22 +396,22 @@ void metrics_reset(void)
 {
 	metrics_enable(0);
 	for (size_t i = 0; i < METRICS_DOORS; i++)
-		atomic_store(&replies[i], 0);
+		atomic_store(&M->replies[i], 0);
 	for (size_t i = 0; i < NCODES + 1; i++)
-		atomic_store(&codes[i], 0);
+		atomic_store(&M->codes[i], 0);
 	for (size_t i = 0; i < NENH + 2; i++)
-		atomic_store(&enhanced[i], 0);
+		atomic_store(&M->enhanced[i], 0);
 	for (size_t i = 0; i < METRICS_RESULTS; i++)
-		atomic_store(&lookups[i], 0);
-	atomic_store(&rule_other, 0);
-	atomic_store(&lookups_memo, 0);
-	atomic_store(&reloads_done, 0);
-	atomic_store(&reloads_refused, 0);
-	atomic_store(&refused, 0);
+		atomic_store(&M->lookups[i], 0);
+	atomic_store(&M->rule_other, 0);
+	atomic_store(&M->lookups_memo, 0);
+	atomic_store(&M->reloads_done, 0);
+	atomic_store(&M->reloads_refused, 0);
+	atomic_store(&M->refused, 0);
 	pthread_mutex_lock(&rules_lock);
-	table_clear(&tables[0]);
-	table_clear(&tables[1]);
-	atomic_store(&rules_current, &tables[0]);
+	table_clear(&M->tables[0]);
+	table_clear(&M->tables[1]);
+	atomic_store(&M->current, 0);
 	pthread_mutex_unlock(&rules_lock);
 }
 
@@ -405,7 +463,7 @@ static void render_codes(struct buf *out)
 	       "Replies that left with guidance, by reply code (\"other\": "
 	       "not among the standard codes); codes never seen are left out.");
 	for (size_t i = 0; i <= NCODES; i++) {
-		unsigned long n = get(&codes[i]);
+		unsigned long n = get(&M->codes[i]);
 
 		if (n == 0)
 			continue;
@@ -419,7 +477,7 @@ static void render_codes(struct buf *out)
 	       "(\"none\": the reply had none; \"other\": not in the IANA "
 	       "registry); codes never seen are left out.");
 	for (size_t i = 0; i < NENH + 2; i++) {
-		unsigned long n = get(&enhanced[i]);
+		unsigned long n = get(&M->enhanced[i]);
 
 		if (n == 0)
 			continue;
@@ -440,14 +498,14 @@ static void render_rules(struct buf *out)
 	       "(\"other\": a rule the current configuration does not have, "
 	       "or beyond the first 256).");
 	pthread_mutex_lock(&rules_lock);
-	t = atomic_load_explicit(&rules_current, memory_order_relaxed);
+	t = &M->tables[atomic_load_explicit(&M->current, memory_order_relaxed)];
 	for (size_t i = 0; i < t->n; i++) {
 		struct rule_slot *s = &t->s[t->order[i]];
 
 		sample(out, P "rule_replies_total", "rule", s->name, get(&s->n));
 	}
 	pthread_mutex_unlock(&rules_lock);
-	sample(out, P "rule_replies_total", "rule", "other", get(&rule_other));
+	sample(out, P "rule_replies_total", "rule", "other", get(&M->rule_other));
 }
 
 /* metrics_render - see metrics.h */
@@ -457,23 +515,23 @@ void metrics_render(struct buf *out, unsigned long generation)
 	       "Replies that left with guidance, by door.");
 	for (size_t i = 0; i < METRICS_DOORS; i++)
 		sample(out, P "replies_total", "door", door_names[i],
-		       get(&replies[i]));
+		       get(&M->replies[i]));
 	render_codes(out);
 	render_rules(out);
 	family(out, P "lookups_total", "counter",
 	       "Socketmap lookups answered, by result.");
 	for (size_t i = 0; i < METRICS_RESULTS; i++)
 		sample(out, P "lookups_total", "result", result_names[i],
-		       get(&lookups[i]));
+		       get(&M->lookups[i]));
 	family(out, P "lookups_memo_total", "counter",
 	       "Socketmap lookups answered with guidance rendered earlier "
 	       "(the memo).");
-	sample(out, P "lookups_memo_total", NULL, NULL, get(&lookups_memo));
+	sample(out, P "lookups_memo_total", NULL, NULL, get(&M->lookups_memo));
 	family(out, P "reloads_total", "counter",
 	       "Configuration reloads (SIGUSR1), by result.");
-	sample(out, P "reloads_total", "result", "done", get(&reloads_done));
+	sample(out, P "reloads_total", "result", "done", get(&M->reloads_done));
 	sample(out, P "reloads_total", "result", "refused",
-	       get(&reloads_refused));
+	       get(&M->reloads_refused));
 	family(out, P "config_generation", "gauge",
 	       "Configuration snapshots published since the start (1 at "
 	       "start, one more per reload done).");
@@ -481,7 +539,7 @@ void metrics_render(struct buf *out, unsigned long generation)
 	family(out, P "connections_refused_total", "counter",
 	       "Socketmap connections closed at once because "
 	       "socketmap.max_clients clients were connected.");
-	sample(out, P "connections_refused_total", NULL, NULL, get(&refused));
+	sample(out, P "connections_refused_total", NULL, NULL, get(&M->refused));
 }
 
 /* metrics_summary - see metrics.h */
@@ -490,14 +548,14 @@ void metrics_summary(struct buf *out, unsigned long generation)
 	buf_adds(out, "metrics: replies with guidance");
 	for (size_t i = 0; i < METRICS_DOORS; i++)
 		buf_printf(out, "%s %s %lu", i ? "," : "", door_names[i],
-			   get(&replies[i]));
+			   get(&M->replies[i]));
 	buf_printf(out,
 		   "; lookups %lu (ok %lu, from the memo %lu); reloads %lu "
 		   "done, %lu refused; generation %lu; connections refused "
 		   "%lu",
-		   get(&lookups[0]) + get(&lookups[1]) + get(&lookups[2]) +
-		       get(&lookups[3]),
-		   get(&lookups[METRICS_OK]), get(&lookups_memo),
-		   get(&reloads_done), get(&reloads_refused), generation,
-		   get(&refused));
+		   get(&M->lookups[0]) + get(&M->lookups[1]) + get(&M->lookups[2]) +
+		       get(&M->lookups[3]),
+		   get(&M->lookups[METRICS_OK]), get(&M->lookups_memo),
+		   get(&M->reloads_done), get(&M->reloads_refused), generation,
+		   get(&M->refused));
 }

@@ -112,7 +112,7 @@ static int rewrite(const struct config *cfg, const struct msg *m,
 	struct dsn_msg dm = {"<>", rcpt, m->ctype, m->cte[0] ? m->cte : NULL,
 			     m->body.s, m->body.len, 0};
 
-	return dsn_rewrite(cfg, &dm, out, why, wl);
+	return dsn_rewrite(cfg, &dm, out, NULL, why, wl);
 }
 
 /* check_splice - out is m's body with one insertion at the end of the
@@ -231,6 +231,101 @@ static void test_cases(void **state)
 	}
 }
 
+/* one bounce: the heading of each section, and what dsn_done reports */
+struct title_case {
+	const char *file;
+	struct config **cfg;
+	const char *rcpt;
+	const char *heading[2]; /* each section's heading line, in order */
+	const char *rule[2];    /* done->rule of each, or NULL */
+	int code[2], detail[2]; /* done->st of each: 550 5.x.DETAIL */
+};
+
+/* test_titles - a reply a provider rule explains gets the provider's
+ * title (its text and link are those shown), any other the registry's;
+ * dsn_done holds each section's status and rule */
+static void test_titles(void **state)
+{
+	static struct config *cfg_rule;
+	static const struct title_case cases[] = {
+	    {"bounce-dmarc", &cfg_en, "<sender@relay.test>",
+	     {"==> <dmarc@test.example>: 550 5.7.26, Sender not authenticated "
+	      "(Gmail)\r\n", NULL},
+	     {NULL, NULL}, {550, 0}, {26, 0}},
+	    {"bounce-dmarc", &cfg_fr, "<marie@relay.fr>",
+	     {"==> <dmarc@test.example>: 550 5.7.26, Expéditeur non "
+	      "authentifié\r\n(Gmail)\r\n", NULL},
+	     {NULL, NULL}, {550, 0}, {26, 0}},
+	    {"bounce-two", &cfg_rule, "<sender@relay.test>",
+	     {"==> <bob@test.example>: 550 5.1.1, Recipient mailbox does not "
+	      "exist\r\n",
+	      "==> <dmarc@test.example>: 550 5.7.26, Sender not authenticated "
+	      "(Gmail)\r\n"},
+	     {NULL, "dmarc-site"}, {550, 550}, {1, 26}},
+	};
+	char err[512], path[64];
+
+	(void)state;
+	cfg_rule = tu_load("languages = [\"en\"];\n"
+			   "rules = ( { name = \"dmarc-site\"; code = 550; "
+			   "enhanced = \"5.7.26\"; pattern = \"DMARC\"; } );\n",
+			   err, sizeof(err), path, sizeof(path));
+	if (cfg_rule == NULL)
+		fail_msg("%s", err);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct title_case *c = &cases[i];
+		struct msg m;
+		struct buf out;
+		struct dsn_done done;
+		struct dsn_msg dm;
+		char why[256];
+		size_t want = c->heading[1] ? 2 : 1;
+
+		msg_load(&m, c->file, 1);
+		buf_init(&out);
+		dm = (struct dsn_msg){"<>", c->rcpt, m.ctype, NULL, m.body.s,
+				      m.body.len, 0};
+		if (dsn_rewrite(*c->cfg, &dm, &out, &done, why, sizeof(why)) != 1)
+			fail_msg("%s: %s", c->file, why);
+		assert_int_equal(done.n, want);
+		for (size_t k = 0; k < want; k++) {
+			if (strstr(out.s, c->heading[k]) == NULL)
+				fail_msg("case %zu: no heading \"%s\" in:\n%s", i,
+					 c->heading[k], out.s + m.body.len / 2);
+			assert_int_equal(done.st[k].code, c->code[k]);
+			assert_int_equal(done.st[k].detail, c->detail[k]);
+			if (c->rule[k])
+				assert_string_equal(done.rule[k], c->rule[k]);
+			else
+				assert_null(done.rule[k]);
+		}
+		/* the registry's title of X.7.26 is not shown */
+		assert_null(strstr(out.s, "5.7.26, Several"));
+		buf_release(&out);
+		msg_free(&m);
+	}
+	/* unchanged: nothing counted */
+	{
+		struct msg m;
+		struct buf out;
+		struct dsn_done done = {.n = 7};
+		char why[256];
+		struct dsn_msg dm;
+
+		msg_load(&m, "bounce-two", 1);
+		buf_init(&out);
+		dm = (struct dsn_msg){"<>", NULL, m.ctype, NULL, m.body.s,
+				      m.body.len, 1};
+		assert_int_equal(dsn_rewrite(cfg_en, &dm, &out, &done, why,
+					     sizeof(why)), 0);
+		assert_int_equal(done.n, 0);
+		buf_release(&out);
+		msg_free(&m);
+	}
+	config_free(cfg_rule);
+	unlink(path);
+}
+
 /* reencode - bounce-unknown with its text part as charset/cte, the
  * content encoded accordingly (LF line ends) */
 static void reencode(struct msg *m, const char *charset, const char *cte)
@@ -315,7 +410,7 @@ static void test_encodings(void **state)
 		buf_init(&sect);
 		dm = (struct dsn_msg){"", "<marie@relay.fr>", m.ctype, m.cte,
 				      m.body.s, m.body.len, 0};
-		if (dsn_rewrite(cfg_fr, &dm, &out, why, sizeof(why)) != 1)
+		if (dsn_rewrite(cfg_fr, &dm, &out, NULL, why, sizeof(why)) != 1)
 			fail_msg("%s %s: %s", cases[i].charset, cases[i].cte, why);
 		assert_int_equal(dsn_parse(m.ctype, m.body.s, m.body.len, &old,
 					   why, sizeof(why)), 0);
@@ -333,7 +428,7 @@ static void test_encodings(void **state)
 		else
 			buf_addn(&plain, out.s + rep.text_start,
 				 rep.text_end - rep.text_start);
-		dsn_sections(cfg_fr, &rep, "marie@relay.fr", cases[i].utf8, &sect);
+		dsn_sections(cfg_fr, &rep, "marie@relay.fr", cases[i].utf8, &sect, NULL);
 		dsn_parse(orig.ctype, orig.body.s, orig.body.len, &old, why,
 			  sizeof(why));
 		buf_addn(&before, orig.body.s + old.text_start,
@@ -416,12 +511,12 @@ static void test_unchanged(void **state)
 				      cases[i].over};
 		if (cases[i].why == NULL) {
 			/* one recipient left: still rewritten */
-			assert_int_equal(dsn_rewrite(cfg_en, &dm, &out, why,
+			assert_int_equal(dsn_rewrite(cfg_en, &dm, &out, NULL, why,
 						     sizeof(why)), 1);
 			assert_null(strstr(out.s, "==> <bob@"));
 			assert_non_null(strstr(out.s, "==> <dmarc@"));
 		} else {
-			assert_int_equal(dsn_rewrite(cfg_en, &dm, &out, why,
+			assert_int_equal(dsn_rewrite(cfg_en, &dm, &out, NULL, why,
 						     sizeof(why)), 0);
 			if (strstr(why, cases[i].why) == NULL)
 				fail_msg("case %zu: \"%s\", want \"%s\"", i, why,
@@ -447,7 +542,7 @@ static void test_truncated(void **state)
 
 		buf_init(&out);
 		why[0] = '\0';
-		assert_int_equal(dsn_rewrite(cfg_en, &dm, &out, why, sizeof(why)),
+		assert_int_equal(dsn_rewrite(cfg_en, &dm, &out, NULL, why, sizeof(why)),
 				 0);
 		assert_true(why[0] != '\0');
 		buf_release(&out);
@@ -493,6 +588,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_exact_english),
 	    cmocka_unit_test(test_cases),
+	    cmocka_unit_test(test_titles),
 	    cmocka_unit_test(test_encodings),
 	    cmocka_unit_test(test_unchanged),
 	    cmocka_unit_test(test_truncated),

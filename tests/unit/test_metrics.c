@@ -17,7 +17,11 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 /* has_line - does the page hold this exact line */
 static int has_line(const char *page, const char *line)
@@ -418,6 +422,105 @@ static void test_threads(void **state)
 	buf_release(&b);
 }
 
+enum { DOOR_REPLIES = 100000 };
+
+/* door_main - a DSN door's process: count, then leave */
+static _Noreturn void door_main(void)
+{
+	const struct smtp_status st = {550, 5, 7, 26};
+
+	metrics_door_process();
+	for (int i = 0; i < DOOR_REPLIES; i++)
+		metrics_reply(METRICS_DSN, &st, i % 2 ? "kept" : "mine");
+	_exit(0);
+}
+
+/* counted - the value of one sample of the page p */
+static unsigned long counted(const char *p, const char *sample)
+{
+	const char *at = strstr(p, sample);
+	unsigned long n = 0;
+
+	assert_non_null(at);
+	assert_int_equal(sscanf(at + strlen(sample), " %lu", &n), 1);
+	return n;
+}
+
+/* test_processes - a process forked after metrics_share counts into the
+ * page, by the daemon's rule names, while the daemon reloads */
+static void test_processes(void **state)
+{
+	static const char *const names[] = {"kept"};
+	const struct smtp_status st = {550, 5, 1, 1};
+	char err[128];
+	struct buf b;
+	const char *p;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	buf_init(&b);
+	metrics_rules(names, 1);
+	metrics_reply(METRICS_MILTER, &st, "kept"); /* before: kept */
+	assert_int_equal(metrics_share(err, sizeof(err)), 0);
+	assert_int_equal(metrics_share(err, sizeof(err)), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		door_main();
+	while (waitpid(pid, &status, WNOHANG) == 0)
+		metrics_rules(names, 1);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	p = page(&b, 1);
+	assert_int_equal(counted(p, "milter_explain_replies_total{door=\"dsn\"}"),
+			 DOOR_REPLIES);
+	assert_int_equal(counted(p, "milter_explain_replies_total{door=\"milter\"}"), 1);
+	assert_int_equal(counted(p, RR "{rule=\"kept\"}"), DOOR_REPLIES / 2 + 1);
+	assert_int_equal(counted(p, RR "{rule=\"other\"}"), DOOR_REPLIES / 2);
+	assert_int_equal(counted(p, "milter_explain_enhanced_codes_total"
+				    "{enhanced=\"5.7.26\"}"), DOOR_REPLIES);
+	buf_release(&b);
+}
+
+/* on_alarm - metrics_rules waited for a dead process */
+static void on_alarm(int sig)
+{
+	(void)sig;
+	_exit(3);
+}
+
+/* test_door_killed - a door killed while it counts: after
+ * metrics_door_gone the next reload does not wait for it */
+static void test_door_killed(void **state)
+{
+	static const char *const names[] = {"kept"};
+	const struct smtp_status st = {550, 5, 1, 1};
+	struct timespec ms = {0, 2 * 1000 * 1000};
+	char err[128];
+
+	(void)state;
+	assert_int_equal(metrics_share(err, sizeof(err)), 0);
+	metrics_rules(names, 1);
+	signal(SIGALRM, on_alarm);
+	alarm(10);
+	for (int i = 0; i < 20; i++) {
+		pid_t pid = fork();
+
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			metrics_door_process();
+			for (;;)
+				metrics_reply(METRICS_DSN, &st, "kept");
+		}
+		nanosleep(&ms, NULL);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		metrics_door_gone();
+		metrics_rules(names, 1); /* returns: nobody counts */
+	}
+	alarm(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -428,6 +531,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_refused_names, setup),
 	    cmocka_unit_test_setup(test_cap, setup),
 	    cmocka_unit_test_setup(test_threads, setup),
+	    cmocka_unit_test_setup(test_processes, setup),
+	    cmocka_unit_test_setup(test_door_killed, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
