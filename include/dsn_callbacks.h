@@ -46,8 +46,9 @@ struct dsn_door {
  */
 pid_t dsn_door_fork(const struct dsn_door *d, char *err, size_t errlen);
 
-/* dsn_door_signal - send sig to the door's supervisor (pid <= 0: none):
- * SIGUSR1 reloads, SIGTERM starts a stop that dsn_door_stop finishes
+/* dsn_door_signal - tell the door's supervisor (pid <= 0: none): SIGUSR1
+ * reloads, SIGTERM starts a stop that dsn_door_stop finishes (both go
+ * through a pipe, so an unprivileged daemon reaches a root supervisor)
  * (send it first and stop the daemon's own libmilter meanwhile) */
 void dsn_door_signal(pid_t pid, int sig);
 

@@ -35,6 +35,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "respawn.h"
+#include "runas.h"
 #include "sockspec.h"
 #include "store.h"
 
@@ -142,24 +143,32 @@ static void *door_watch(void *arg)
 	return NULL;
 }
 
-/* door_open - register, open the socket, hand it to the user */
+/* door_open - register and open the socket; a unix socket is created as
+ * the daemon's user (never chowned by path) and replaces only a stale one,
+ * as the milter door's does (main.c) */
 static int door_open(const struct dsn_door *d, char *err, size_t errlen)
 {
 	struct sockspec ss;
+	struct runas ra = {d->user != NULL, d->uid, d->gid};
+	int local, ok;
 
 	umask(007);
 	if (sockspec_parse(d->spec, &ss, err, errlen) < 0)
 		return -1;
-	if (dsn_callbacks_register() < 0 ||
-	    smfi_setconn((char *)d->spec) != MI_SUCCESS ||
-	    smfi_opensocket(1) != MI_SUCCESS) {
-		snprintf(err, errlen, "cannot open the DSN socket %s", d->spec);
+	local = ss.family == AF_UNIX;
+	if (local && (runas_begin(&ra, err, errlen) < 0 ||
+		      sockspec_claim(&ss, err, errlen) < 0)) {
+		runas_end(&ra);
 		return -1;
 	}
-	if (d->user && ss.family == AF_UNIX && chown(ss.path, d->uid, d->gid) < 0)
-		log_msg(LOG_WARNING, "dsn: chown %s: %s", ss.path,
-			strerror(errno));
-	return 0;
+	ok = dsn_callbacks_register() == 0 &&
+	     smfi_setconn((char *)d->spec) == MI_SUCCESS &&
+	     smfi_opensocket(0) == MI_SUCCESS;
+	if (local)
+		runas_end(&ra);
+	if (!ok)
+		snprintf(err, errlen, "cannot open the DSN socket %s", d->spec);
+	return ok ? 0 : -1;
 }
 
 /* door_detach - leave the terminal and the session, as the daemon does */
@@ -406,6 +415,27 @@ static int super_signal(struct super *s)
 	}
 }
 
+/* super_daemon - a word from the daemon on the life pipe: "R" reloads
+ * (the daemon may have dropped to a user that cannot signal this
+ * process); end of file, the daemon stopping or gone; 1: time to stop */
+static int super_daemon(struct super *s)
+{
+	char c;
+	ssize_t n = read(s->daemon, &c, 1);
+
+	if (n < 0 && errno == EINTR)
+		return 0;
+	if (n == 1 && c == 'R') {
+		if (s->pid > 0)
+			kill(s->pid, SIGUSR1);
+		return 0;
+	}
+	if (n == 1)
+		return 0;
+	log_msg(LOG_INFO, "dsn: the daemon is stopping or gone: stopping");
+	return 1;
+}
+
 /* super_loop - wait for signals, the daemon's end and restarts due */
 static _Noreturn void super_loop(struct super *s)
 {
@@ -420,10 +450,8 @@ static _Noreturn void super_loop(struct super *s)
 		}
 		if (poll(p, 2, (int)ms) < 0 && errno != EINTR)
 			break;
-		if (p[1].revents) {
-			log_msg(LOG_INFO, "dsn: the daemon is gone: stopping");
+		if (p[1].revents && super_daemon(s))
 			break;
-		}
 		if ((p[0].revents & POLLIN) && super_signal(s))
 			break;
 		if (s->restart_at && now_ms() >= s->restart_at)
@@ -470,6 +498,9 @@ failed:
 	_exit(EX_UNAVAILABLE);
 }
 
+/* the daemon's end of the life pipe: a reload word, and closed at stop */
+static int life_w = -1;
+
 /* dsn_door_fork - see dsn_callbacks.h */
 pid_t dsn_door_fork(const struct dsn_door *d, char *err, size_t errlen)
 {
@@ -495,6 +526,7 @@ pid_t dsn_door_fork(const struct dsn_door *d, char *err, size_t errlen)
 	close(ready[1]);
 	close(life[0]);
 	(void)fcntl(life[1], F_SETFD, FD_CLOEXEC);
+	life_w = life[1];
 	/* the supervisor writes the reason and exits, or closes the pipe */
 	while ((n = read(ready[0], err, errlen - 1)) < 0 && errno == EINTR)
 		;
@@ -502,16 +534,30 @@ pid_t dsn_door_fork(const struct dsn_door *d, char *err, size_t errlen)
 	if (n > 0) {
 		err[n] = '\0';
 		dsn_door_stop(pid);
-		close(life[1]);
 		return -1;
 	}
 	return pid;
 }
 
-/* dsn_door_signal - see dsn_callbacks.h */
+/* dsn_door_signal - see dsn_callbacks.h; through the life pipe, which
+ * works whatever user the daemon has become (the supervisor keeps the
+ * identity the daemon started with) */
 void dsn_door_signal(pid_t pid, int sig)
 {
-	if (pid > 0 && kill(pid, sig) < 0 && errno != ESRCH)
+	if (pid <= 0)
+		return;
+	if (sig == SIGUSR1 && life_w >= 0) {
+		if (write(life_w, "R", 1) < 0)
+			log_msg(LOG_WARNING, "dsn: reload: %s", strerror(errno));
+		return;
+	}
+	if (sig == SIGTERM) {
+		if (life_w >= 0)
+			close(life_w); /* the supervisor stops on end of file */
+		life_w = -1;
+		return;
+	}
+	if (kill(pid, sig) < 0 && errno != ESRCH)
 		log_msg(LOG_WARNING, "dsn: signal %d to %ld: %s", sig,
 			(long)pid, strerror(errno));
 }

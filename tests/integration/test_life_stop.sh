@@ -27,17 +27,20 @@ printf 'rules = ( { name = "mark"; code = 550; lines = ["MARK-ONE"]; mode = "rep
 chmod 0644 "$WORKDIR/me.conf" "$WORKDIR/me.conf.site" "$WORKDIR/site.d/mark.conf"
 key='550 5.1.1 <bob@example.org>: User unknown'
 
-# sockets are created as the user: no chown by path, which a link
+# sockets (the DSN door's, made in its own process, too) are created as
+# the user: no chown by path, which a link
 # swapped in after bind() would redirect (strace sees every chown)
 strace -f -qq -o "$WORKDIR/trace" -e trace=chown,lchown,fchown,fchownat \
     "$ME_BIN" -c "$WORKDIR/me.conf" -u nobody -p "unix:$run/m.sock" \
-    -m "unix:$run/s.sock" -P "$run/me.pid" >"$WORKDIR/strace.out" 2>&1 &
+    -m "unix:$run/s.sock" -d "unix:$run/d.sock" -P "$run/me.pid" \
+    >"$WORKDIR/strace.out" 2>&1 &
 tracer=$!
 cleanup_pid "$tracer"
 cleanup_push "life_kill_file '$run/me.pid'"
 for ((i = 0; i < 100; i++)); do [ -s "$run/me.pid" ] && break; sleep 0.1; done
 [ -s "$run/me.pid" ] || fail "no pid file under strace: $(cat "$WORKDIR/strace.out")"
-for s in m.sock s.sock; do
+for ((i = 0; i < 50; i++)); do [ -S "$run/d.sock" ] && break; sleep 0.1; done
+for s in m.sock s.sock d.sock; do
     expect_eq "nobody $group" "$(stat -c '%U %G' "$run/$s")" "owner of $s"
 done
 kill "$(cat "$run/me.pid")"
