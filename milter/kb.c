@@ -2,8 +2,8 @@
 /*
  * kb - the knowledge base: guidance per reply code, per language
  *
- * Exports: kb_new, kb_free, kb_load_dir, kb_lang_get, kb_find, kb_get,
- * kb_key_valid. A loaded base is read-only and shared by every thread of
+ * Exports: kb_new, kb_free, kb_entry_free, kb_load_dir, kb_lang_get,
+ * kb_find, kb_get, kb_key_valid. A loaded base is read-only and shared by every thread of
  * the config snapshot that owns it.
  */
 #include "kb.h"
@@ -24,9 +24,11 @@ struct kb *kb_new(void)
 	return xcalloc(1, sizeof(struct kb));
 }
 
-/* entry_free - one entry and its strings */
-static void entry_free(struct kb_entry *e)
+/* kb_entry_free - see kb.h */
+void kb_entry_free(struct kb_entry *e)
 {
+	if (e == NULL)
+		return;
 	free(e->key);
 	free(e->title);
 	strlist_release(&e->shorts);
@@ -52,7 +54,7 @@ static void free_value(const char *key, void *value, void *ctx)
 static void lang_free(struct kb_lang *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		entry_free(l->all[i]);
+		kb_entry_free(l->all[i]);
 	free(l->all);
 	kb_compare_free(&l->compares);
 	hash_free(l->entries);
@@ -396,7 +398,7 @@ static int load_entry(struct kb_load *ld, struct kb_lang *l,
 	rc = 0;
 out:
 	if (fresh)
-		entry_free(fresh);
+		kb_entry_free(fresh);
 	return rc;
 }
 

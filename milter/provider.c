@@ -36,23 +36,6 @@ struct provider_set *provider_new(void)
 	return xcalloc(1, sizeof(struct provider_set));
 }
 
-/* entry_free - one text entry */
-static void entry_free(struct kb_entry *e)
-{
-	if (e == NULL)
-		return;
-	free(e->key);
-	free(e->title);
-	strlist_release(&e->shorts);
-	strlist_release(&e->append);
-	free(e->description);
-	free(e->when);
-	free(e->fix);
-	free(e->admin);
-	free(e->file);
-	free(e);
-}
-
 /* rule_free - one rule, its regex and texts */
 static void rule_free(struct provider_rule *r)
 {
@@ -63,7 +46,7 @@ static void rule_free(struct provider_rule *r)
 	free(r->pattern);
 	for (size_t i = 0; i < r->ntexts; i++) {
 		free(r->texts[i].lang);
-		entry_free(r->texts[i].entry);
+		kb_entry_free(r->texts[i].entry);
 	}
 	free(r->texts);
 	free(r->file);
