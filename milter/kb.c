@@ -521,16 +521,8 @@ static int load_file(struct kb_load *ld, struct kb_lang *l, const char *path,
 	config_setting_t *root, *list;
 	int rc = -1, n;
 
-	config_init(&cf);
-	if (!config_read_file(&cf, path)) {
-		snprintf(ld->src.err, ld->src.errlen, "%s:%d: %s",
-			 config_error_file(&cf) ? config_error_file(&cf) : path,
-			 config_error_line(&cf),
-			 config_error_type(&cf) == CONFIG_ERR_FILE_IO
-			     ? strerror(errno)
-			     : config_error_text(&cf));
+	if (confutil_read(&ld->src, &cf, path) < 0)
 		goto out;
-	}
 	root = config_root_setting(&cf);
 	if (is_lang) {
 		rc = load_lang_file(ld, l, root);
@@ -560,14 +552,6 @@ out:
 	return rc;
 }
 
-/* conf_filter - scandir: *.conf, not hidden */
-static int conf_filter(const struct dirent *d)
-{
-	size_t n = strlen(d->d_name);
-
-	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".conf") == 0;
-}
-
 /* kb_load_dir - see kb.h */
 int kb_load_dir(struct kb *kb, const char *dir, const char *lang, char *err,
 		size_t errlen)
@@ -580,7 +564,7 @@ int kb_load_dir(struct kb *kb, const char *dir, const char *lang, char *err,
 
 	buf_init(&path);
 	buf_printf(&path, "%s/%s", dir, lang);
-	if ((n = scandir(path.s, &names, conf_filter, alphasort)) < 0) {
+	if ((n = scandir(path.s, &names, confutil_conf_filter, alphasort)) < 0) {
 		snprintf(err, errlen,
 			 "%s: %s (knowledge base for language \"%s\")", path.s,
 			 strerror(errno), lang);
