@@ -1,7 +1,17 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# benchlib.sh - shared by bench/*.sh and the load tests (source after
-# tests/integration/lib.sh and daemon.sh): the daemon as in production
-# (detached, pid file), /proc readings, medians, the machine.
+# benchlib.sh - shared by the bench/*.sh that drive Postfix and by the
+# load tests: their prologue, the daemon as in production (detached, pid
+# file), /proc readings, medians, the machine. Source it first (bash):
+#     . "$(dirname "$0")/benchlib.sh"
+
+# The prologue: the source and build trees (top_srcdir, top_builddir from
+# the environment, as `make bench` sets them; else the tree this file is
+# in, built in place), the test harness and the daemon's helpers.
+top_srcdir=${top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+. "$top_srcdir/tests/integration/lib.sh"
+export MILTER_EXPLAIN=${MILTER_EXPLAIN:-$top_builddir/milter/milter-explain}
+. "$PFX_LIBDIR/daemon.sh"
 
 # me_daemon CONF ARGS...: start milter-explain detached (no -f: as in
 # production, no stderr logging) with a pid file of its own ($ME_PIDFILE);

@@ -21,15 +21,9 @@
 #    delivered. Target: VmRSS under 16 MiB, no growth
 #    between the two halves.
 # Needs root and Postfix; about a minute on 2 cores.
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=${top_srcdir:-$here/..}
-top_builddir=${top_builddir:-$here/..}
-. "$top_srcdir/tests/integration/lib.sh"
-export MILTER_EXPLAIN=${MILTER_EXPLAIN:-$top_builddir/milter/milter-explain}
-. "$PFX_LIBDIR/daemon.sh"
+. "$(dirname "$0")/benchlib.sh"
 . "$PFX_LIBDIR/relay.sh"
 . "$PFX_LIBDIR/relay_dsn.sh"
-. "$top_srcdir/bench/benchlib.sh"
 msgs=${BENCH_MSGS:-1000}
 
 need_root

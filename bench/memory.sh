@@ -9,13 +9,7 @@
 # Readings from /proc/PID/status (VmRSS, VmHWM, Threads) and
 # /proc/PID/fd. Target: under 16 MiB idle. Environment: BENCH_SESSIONS
 # (200), BENCH_HOLD (5 s). About 20 s.
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=${top_srcdir:-$here/..}
-top_builddir=${top_builddir:-$here/..}
-. "$top_srcdir/tests/integration/lib.sh"
-export MILTER_EXPLAIN=${MILTER_EXPLAIN:-$top_builddir/milter/milter-explain}
-. "$PFX_LIBDIR/daemon.sh"
-. "$top_srcdir/bench/benchlib.sh"
+. "$(dirname "$0")/benchlib.sh"
 sessions=${BENCH_SESSIONS:-200}
 hold=${BENCH_HOLD:-5}
 

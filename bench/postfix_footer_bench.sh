@@ -11,12 +11,7 @@
 # run by `make bench` after socketmap_bench.sh. Environment: top_srcdir,
 # top_builddir, BENCH_CLIENTS (10), BENCH_SESSIONS (20), BENCH_RCPTS (100),
 # BENCH_RUNS (3), BENCH_SOCKET (inet: loopback TCP; unix: a unix socket).
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=${top_srcdir:-$here/..}
-top_builddir=${top_builddir:-$here/..}
-. "$top_srcdir/tests/integration/lib.sh"
-export MILTER_EXPLAIN=${MILTER_EXPLAIN:-$top_builddir/milter/milter-explain}
-. "$PFX_LIBDIR/daemon.sh"
+. "$(dirname "$0")/benchlib.sh"
 clients=${BENCH_CLIENTS:-10}
 sessions=${BENCH_SESSIONS:-20}
 rcpts=${BENCH_RCPTS:-100}
@@ -59,17 +54,16 @@ for ((r = 1; r <= runs; r++)); do
     for setup in none regexp socketmap; do
         pfx_set "$pfx" "smtpd_reject_footer_maps=${maps[$setup]}"
         pfx_reload "$pfx"
-        line=$(timeout 300 "$PYTHON" "$here/smtp_rejects.py" 127.0.0.1 \
+        line=$(timeout 300 "$PYTHON" "$top_srcdir/bench/smtp_rejects.py" 127.0.0.1 \
             "$(pfx_port "$pfx")" "$clients" "$sessions" "$rcpts") ||
             fail "run $setup failed"
         echo "postfix setup=$setup round=$r $line"
         rates[$setup]+="$(sed -n 's/.* rate=\([0-9]*\).*/\1/p' <<<"$line") "
     done
 done
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-none=$(median "${rates[none]}")
-re=$(median "${rates[regexp]}")
-sm=$(median "${rates[socketmap]}")
+# shellcheck disable=SC2086 # the rates of a setup, one word each
+none=$(median ${rates[none]}) re=$(median ${rates[regexp]}) \
+    sm=$(median ${rates[socketmap]})
 echo "postfix median rate: none=$none regexp=$re socketmap=$sm rejections/s"
 awk -v n="$none" -v r="$re" -v s="$sm" 'BEGIN {
     printf "ratio time per rejection socketmap/regexp = %.3f (target <= 1.1), socketmap/no footer = %.3f, regexp/no footer = %.3f\n", r / s, n / s, n / r }'

@@ -21,13 +21,7 @@
 # at a time (LATENCY messages), for the delay a milter adds to one message.
 # Environment: BENCH_SESSIONS (20), BENCH_MESSAGES (1000), BENCH_SIZE
 # (2048), BENCH_ROUNDS (3), BENCH_LATENCY (200). About 3 minutes.
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=${top_srcdir:-$here/..}
-top_builddir=${top_builddir:-$here/..}
-. "$top_srcdir/tests/integration/lib.sh"
-export MILTER_EXPLAIN=${MILTER_EXPLAIN:-$top_builddir/milter/milter-explain}
-. "$PFX_LIBDIR/daemon.sh"
-. "$top_srcdir/bench/benchlib.sh"
+. "$(dirname "$0")/benchlib.sh"
 sessions=${BENCH_SESSIONS:-20}
 messages=${BENCH_MESSAGES:-1000}
 size=${BENCH_SIZE:-2048}

@@ -14,13 +14,7 @@
 # time is read from /proc/PID/stat before and after the milter's runs.
 # Environment: BENCH_SESSIONS (20), BENCH_COMMANDS (500), BENCH_ROUNDS (3).
 # About 1 minute.
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=${top_srcdir:-$here/..}
-top_builddir=${top_builddir:-$here/..}
-. "$top_srcdir/tests/integration/lib.sh"
-export MILTER_EXPLAIN=${MILTER_EXPLAIN:-$top_builddir/milter/milter-explain}
-. "$PFX_LIBDIR/daemon.sh"
-. "$top_srcdir/bench/benchlib.sh"
+. "$(dirname "$0")/benchlib.sh"
 sessions=${BENCH_SESSIONS:-20}
 commands=${BENCH_COMMANDS:-500}
 rounds=${BENCH_ROUNDS:-3}

@@ -7,14 +7,16 @@
  * buffer), confutil_fail, confutil_line, confutil_text_ok, confutil_get_string,
  * confutil_get_int, confutil_get_bool, confutil_get_word,
  * confutil_word_index, confutil_get_strings, confutil_check_members,
- * confutil_unknown_member, confutil_resolve, confutil_absolute. Fails: every getter returns
- * -1 with "file:line: message" in the caller's buffer; none exits.
+ * confutil_unknown_member, confutil_resolve, confutil_absolute,
+ * confutil_read, confutil_conf_filter. Fails: every getter returns -1 with
+ * "file:line: message" in the caller's buffer; none exits.
  */
 #ifndef MILTER_EXPLAIN_CONFUTIL_H
 #define MILTER_EXPLAIN_CONFUTIL_H
 
 #include "buf.h"
 
+#include <dirent.h>
 #include <libconfig.h>
 #include <stddef.h>
 
@@ -110,5 +112,16 @@ char *confutil_resolve(const char *file, const char *path);
  * the daemon's chdir("/"); the caller frees it
  */
 char *confutil_absolute(const char *path);
+
+/*
+ * confutil_read - config_init(cf) and parse path into it: 0, or -1 with
+ * "file:line: message" in src's buffer (the system's reason when the
+ * file cannot be read); the caller calls config_destroy(cf) either way
+ */
+int confutil_read(const struct confutil_src *src, config_t *cf,
+		  const char *path);
+
+/* confutil_conf_filter - scandir(3) filter: the *.conf names, not hidden */
+int confutil_conf_filter(const struct dirent *d);
 
 #endif

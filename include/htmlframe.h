@@ -3,8 +3,8 @@
  * htmlframe - escaping and the frame every page of the help site shares
  *
  * Exports: htmlframe_escape and htmlframe_esc (the only way text reaches
- * a page), htmlframe_text (a knowledge-base text: templates filled,
- * escaped, URLs linked), the class names, the page head and foot, a
+ * a page), htmlframe_url (a link that shows its address), htmlframe_text
+ * (a knowledge-base text: templates filled, escaped, URLs linked), the class names, the page head and foot, a
  * heading, and an entry's sections (htmlframe_entry, htmlframe_fix,
  * htmlframe_wire) that code and comparison pages both show. Uses only
  * htmlpage.h of the help site's files. Never fails.
@@ -21,6 +21,8 @@
 void htmlframe_escape(struct buf *out, const char *s, size_t n);
 /* htmlframe_esc - append s escaped (NULL: nothing) */
 void htmlframe_esc(struct buf *o, const char *s);
+/* htmlframe_url - a link that shows its own address, the n bytes of url */
+void htmlframe_url(struct buf *o, const char *url, size_t n);
 /* htmlframe_text - a base text: templates filled, escaped, URLs linked */
 void htmlframe_text(const struct site *s, struct buf *o, const struct page *p,
 		    const char *text);

@@ -3,13 +3,13 @@
  * kb - the knowledge base: guidance per reply code, per language
  *
  * Exports: struct kb (languages) of struct kb_lang (headings, entries) of
- * struct kb_entry; kb_load_dir reads one language folder, kb_merge_setting
- * merges one site override into an entry field by field (a file whose
- * only setting is "compare" holds the language's comparisons instead of
- * entries: kb_compare.h); kb_find applies
- * the lookup order (5.1.1, X.1.1, then for an unknown detail such as
- * 5.7.708 its subject's 5.7.0 and X.7.0, then 550, 5.X.X, 5XX). Fails: the loaders
- * return -1 with "file:line: message" in the caller's buffer.
+ * struct kb_entry (kb_entry_free frees one); kb_load_dir reads one
+ * language folder, kb_merge_setting merges one site override into an
+ * entry field by field (a file whose only setting is "compare" holds the
+ * language's comparisons instead of entries: kb_compare.h); kb_find
+ * applies the lookup order (5.1.1, X.1.1, then for an unknown detail such
+ * as 5.7.708 its subject's 5.7.0 and X.7.0, then 550, 5.X.X, 5XX). Fails:
+ * the loaders return -1 with "file:line: message" in the caller's buffer.
  */
 #ifndef MILTER_EXPLAIN_KB_H
 #define MILTER_EXPLAIN_KB_H
@@ -64,6 +64,11 @@ struct kb {
 /* kb_new - an empty base; kb_free(NULL) is a no-op */
 struct kb *kb_new(void);
 void kb_free(struct kb *kb);
+
+/* kb_entry_free - an entry and every string it holds, whoever built it
+ * (the base, or provider.c for a rule's text); kb_entry_free(NULL) is a
+ * no-op */
+void kb_entry_free(struct kb_entry *e);
 
 /*
  * kb_load_dir - load every *.conf of dir/lang (name order, lang.conf

@@ -2,10 +2,12 @@
 /*
  * confutil - helpers over libconfig shared by the config and
  * knowledge-base loaders (see confutil.h): the error formatter, the text
- * check and the typed getters. Nothing here keeps state between calls.
+ * check, the typed getters, reading a file and picking the *.conf files
+ * of a folder. Nothing here keeps state between calls.
  */
 #include "confutil.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -232,4 +234,28 @@ int confutil_check_members(const struct confutil_src *src,
 	return confutil_fail(src, m, "unknown setting '%s'%s%s",
 			     name ? name : "?", what ? " in " : "",
 			     what ? what : "");
+}
+
+/* confutil_read - see confutil.h */
+int confutil_read(const struct confutil_src *src, config_t *cf,
+		  const char *path)
+{
+	config_init(cf);
+	if (config_read_file(cf, path))
+		return 0;
+	snprintf(src->err, src->errlen, "%s:%d: %s",
+		 config_error_file(cf) ? config_error_file(cf) : path,
+		 config_error_line(cf),
+		 config_error_type(cf) == CONFIG_ERR_FILE_IO ? strerror(errno)
+							     : config_error_text(cf));
+	return -1;
+}
+
+/* confutil_conf_filter - see confutil.h */
+int confutil_conf_filter(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 5 &&
+	       strcmp(d->d_name + n - 5, ".conf") == 0;
 }

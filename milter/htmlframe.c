@@ -86,6 +86,16 @@ static size_t url_at(const char *u)
 	return n > 8 ? n : 0;
 }
 
+/* htmlframe_url - see htmlframe.h */
+void htmlframe_url(struct buf *o, const char *url, size_t n)
+{
+	buf_adds(o, "<a href=\"");
+	htmlframe_escape(o, url, n);
+	buf_adds(o, "\">");
+	htmlframe_escape(o, url, n);
+	buf_adds(o, "</a>");
+}
+
 /* htmlframe_text - see htmlframe.h */
 void htmlframe_text(const struct site *s, struct buf *o, const struct page *p,
 		    const char *text)
@@ -101,11 +111,7 @@ void htmlframe_text(const struct site *s, struct buf *o, const struct page *p,
 		if ((q == t.s || !isalnum((unsigned char)q[-1])) &&
 		    (n = url_at(q)) != 0) {
 			htmlframe_escape(o, start, (size_t)(q - start));
-			buf_adds(o, "<a href=\"");
-			htmlframe_escape(o, q, n);
-			buf_adds(o, "\">");
-			htmlframe_escape(o, q, n);
-			buf_adds(o, "</a>");
+			htmlframe_url(o, q, n);
 			q += n - 1;
 			start = q + 1;
 		}

@@ -9,6 +9,7 @@
 #include "htmlframe.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* htmlprovider_file - see htmlprovider.h */
 void htmlprovider_file(const struct provider_source *src, char *out,
@@ -44,11 +45,9 @@ static void rule_match(struct buf *o, const struct kb_lang *l,
 	}
 	buf_adds(o, "</dd>\n<dt>");
 	htmlframe_esc(o, htmlpage_str(l, "cite"));
-	buf_adds(o, "</dt>\n<dd><a href=\"");
-	htmlframe_esc(o, r->cite);
-	buf_adds(o, "\">");
-	htmlframe_esc(o, r->cite);
-	buf_adds(o, "</a></dd>\n");
+	buf_adds(o, "</dt>\n<dd>");
+	htmlframe_url(o, r->cite, strlen(r->cite));
+	buf_adds(o, "</dd>\n");
 }
 
 /* rule_section - one rule: anchor, title, match, wire lines, entry */
@@ -100,11 +99,9 @@ void htmlprovider_page(const struct site *s, struct buf *o,
 	if (src->help) {
 		buf_adds(o, "<p>");
 		htmlframe_esc(o, htmlpage_str(l, "provider_help"));
-		buf_adds(o, " <a href=\"");
-		htmlframe_esc(o, src->help);
-		buf_adds(o, "\">");
-		htmlframe_esc(o, src->help);
-		buf_adds(o, "</a></p>\n");
+		buf_adds(o, " ");
+		htmlframe_url(o, src->help, strlen(src->help));
+		buf_adds(o, "</p>\n");
 	}
 	for (size_t i = 0; i < src->nrules; i++)
 		rule_section(s, o, l, src->rules[i]);

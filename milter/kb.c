@@ -2,8 +2,8 @@
 /*
  * kb - the knowledge base: guidance per reply code, per language
  *
- * Exports: kb_new, kb_free, kb_load_dir, kb_lang_get, kb_find, kb_get,
- * kb_key_valid. A loaded base is read-only and shared by every thread of
+ * Exports: kb_new, kb_free, kb_entry_free, kb_load_dir, kb_lang_get,
+ * kb_find, kb_get, kb_key_valid. A loaded base is read-only and shared by every thread of
  * the config snapshot that owns it.
  */
 #include "kb.h"
@@ -24,9 +24,11 @@ struct kb *kb_new(void)
 	return xcalloc(1, sizeof(struct kb));
 }
 
-/* entry_free - one entry and its strings */
-static void entry_free(struct kb_entry *e)
+/* kb_entry_free - see kb.h */
+void kb_entry_free(struct kb_entry *e)
 {
+	if (e == NULL)
+		return;
 	free(e->key);
 	free(e->title);
 	strlist_release(&e->shorts);
@@ -52,7 +54,7 @@ static void free_value(const char *key, void *value, void *ctx)
 static void lang_free(struct kb_lang *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		entry_free(l->all[i]);
+		kb_entry_free(l->all[i]);
 	free(l->all);
 	kb_compare_free(&l->compares);
 	hash_free(l->entries);
@@ -396,7 +398,7 @@ static int load_entry(struct kb_load *ld, struct kb_lang *l,
 	rc = 0;
 out:
 	if (fresh)
-		entry_free(fresh);
+		kb_entry_free(fresh);
 	return rc;
 }
 
@@ -519,16 +521,8 @@ static int load_file(struct kb_load *ld, struct kb_lang *l, const char *path,
 	config_setting_t *root, *list;
 	int rc = -1, n;
 
-	config_init(&cf);
-	if (!config_read_file(&cf, path)) {
-		snprintf(ld->src.err, ld->src.errlen, "%s:%d: %s",
-			 config_error_file(&cf) ? config_error_file(&cf) : path,
-			 config_error_line(&cf),
-			 config_error_type(&cf) == CONFIG_ERR_FILE_IO
-			     ? strerror(errno)
-			     : config_error_text(&cf));
+	if (confutil_read(&ld->src, &cf, path) < 0)
 		goto out;
-	}
 	root = config_root_setting(&cf);
 	if (is_lang) {
 		rc = load_lang_file(ld, l, root);
@@ -558,14 +552,6 @@ out:
 	return rc;
 }
 
-/* conf_filter - scandir: *.conf, not hidden */
-static int conf_filter(const struct dirent *d)
-{
-	size_t n = strlen(d->d_name);
-
-	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".conf") == 0;
-}
-
 /* kb_load_dir - see kb.h */
 int kb_load_dir(struct kb *kb, const char *dir, const char *lang, char *err,
 		size_t errlen)
@@ -578,7 +564,7 @@ int kb_load_dir(struct kb *kb, const char *dir, const char *lang, char *err,
 
 	buf_init(&path);
 	buf_printf(&path, "%s/%s", dir, lang);
-	if ((n = scandir(path.s, &names, conf_filter, alphasort)) < 0) {
+	if ((n = scandir(path.s, &names, confutil_conf_filter, alphasort)) < 0) {
 		snprintf(err, errlen,
 			 "%s: %s (knowledge base for language \"%s\")", path.s,
 			 strerror(errno), lang);

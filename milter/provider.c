@@ -36,23 +36,6 @@ struct provider_set *provider_new(void)
 	return xcalloc(1, sizeof(struct provider_set));
 }
 
-/* entry_free - one text entry */
-static void entry_free(struct kb_entry *e)
-{
-	if (e == NULL)
-		return;
-	free(e->key);
-	free(e->title);
-	strlist_release(&e->shorts);
-	strlist_release(&e->append);
-	free(e->description);
-	free(e->when);
-	free(e->fix);
-	free(e->admin);
-	free(e->file);
-	free(e);
-}
-
 /* rule_free - one rule, its regex and texts */
 static void rule_free(struct provider_rule *r)
 {
@@ -63,7 +46,7 @@ static void rule_free(struct provider_rule *r)
 	free(r->pattern);
 	for (size_t i = 0; i < r->ntexts; i++) {
 		free(r->texts[i].lang);
-		entry_free(r->texts[i].entry);
+		kb_entry_free(r->texts[i].entry);
 	}
 	free(r->texts);
 	free(r->file);
@@ -285,28 +268,6 @@ bad:
 	return -1;
 }
 
-/* conf_filter - scandir: *.conf, not hidden */
-static int conf_filter(const struct dirent *d)
-{
-	size_t n = strlen(d->d_name);
-
-	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".conf") == 0;
-}
-
-/* read_file - parse path into cf; -1 with the reason in ld->err */
-static int read_file(struct pload *ld, config_t *cf, const char *path)
-{
-	config_init(cf);
-	if (config_read_file(cf, path))
-		return 0;
-	snprintf(ld->src.err, ld->src.errlen, "%s:%d: %s",
-		 config_error_file(cf) ? config_error_file(cf) : path,
-		 config_error_line(cf),
-		 config_error_type(cf) == CONFIG_ERR_FILE_IO ? strerror(errno)
-							     : config_error_text(cf));
-	return -1;
-}
-
 static const char *const match_keys[] = {"help", "rules", NULL};
 
 /* load_match_file - one providers/SOURCE.conf */
@@ -321,7 +282,7 @@ static int load_match_file(struct pload *ld, const char *path, const char *name)
 	ld->ps->sources = xrealloc(ld->ps->sources,
 				   (ld->ps->nsources + 1) * sizeof(*ld->ps->sources));
 	ld->ps->sources[ld->ps->nsources++] = src;
-	if (read_file(ld, &cf, path) < 0)
+	if (confutil_read(&ld->src, &cf, path) < 0)
 		goto out;
 	root = config_root_setting(&cf);
 	if ((m = confutil_unknown_member(root, match_keys)) != NULL) {
@@ -412,7 +373,7 @@ static int load_text_file(struct pload *ld, const char *path, const char *name,
 	config_t cf;
 	int rc = -1;
 
-	if (read_file(ld, &cf, path) < 0)
+	if (confutil_read(&ld->src, &cf, path) < 0)
 		goto out;
 	root = config_root_setting(&cf);
 	if (src == NULL) {
@@ -458,7 +419,7 @@ static int load_folder(struct pload *ld, const char *dir, const char *lang)
 	struct buf path;
 	int n, rc = 0;
 
-	if ((n = scandir(dir, &names, conf_filter, alphasort)) < 0) {
+	if ((n = scandir(dir, &names, confutil_conf_filter, alphasort)) < 0) {
 		if (errno == ENOENT)
 			return 0;
 		snprintf(ld->src.err, ld->src.errlen, "%s: %s (provider rules)", dir,

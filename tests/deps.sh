@@ -38,11 +38,35 @@ as_root() {
 	exit 1
 }
 
-# have_debs - 0 when $DEBS holds a .deb of every package of SENDMAIL_DEBS
+# have_debs DIR PKG... - 0 when DIR holds a .deb of every PKG
 have_debs() {
-	for p in $SENDMAIL_DEBS; do
-		ls "$DEBS/${p}_"*.deb >/dev/null 2>&1 || return 1
+	dir=$1
+	shift
+	for p in "$@"; do
+		ls "$dir/${p}_"*.deb >/dev/null 2>&1 || return 1
 	done
+}
+
+# download_debs DIR PKG... - the .debs of PKG (not installed: they would
+# replace Postfix) into DIR, through a temporary folder beside them so
+# that DIR never holds half a set; apt-get update once if needed
+download_debs() {
+	dir=$1
+	shift
+	as_root "the .debs of $* in $dir"
+	echo "deps.sh: downloading $* into $dir"
+	mkdir -p "$dir"
+	tmp=$(mktemp -d "$dir/.download.XXXXXX")
+	chown _apt "$tmp" 2>/dev/null || true # apt-get download runs as _apt
+	# apt-get download writes into the current directory
+	if ! (cd "$tmp" && apt-get download -qq "$@"); then
+		[ "$updated" = yes ] || apt-get update -qq
+		updated=yes
+		(cd "$tmp" && apt-get download -qq "$@") ||
+			{ rm -rf "$tmp"; exit 1; }
+	fi
+	mv "$tmp"/*.deb "$dir"/
+	rmdir "$tmp"
 }
 
 # sendmail_libs - sendmail-bin's Depends, less the MTA packages
@@ -71,24 +95,8 @@ if [ -n "$need" ]; then
 fi
 
 # Sendmail's .debs, then its libraries
-if ! have_debs; then
-	as_root "the .debs of $SENDMAIL_DEBS in $DEBS"
-	echo "deps.sh: downloading $SENDMAIL_DEBS into $DEBS"
-	mkdir -p "$DEBS"
-	tmp=$(mktemp -d "$DEBS/.download.XXXXXX")
-	chown _apt "$tmp" 2>/dev/null || true # apt-get download runs as _apt
-	# apt-get download writes into the current directory
-	# shellcheck disable=SC2086
-	if ! (cd "$tmp" && apt-get download -qq $SENDMAIL_DEBS); then
-		[ "$updated" = yes ] || apt-get update -qq
-		updated=yes
-		# shellcheck disable=SC2086
-		(cd "$tmp" && apt-get download -qq $SENDMAIL_DEBS) ||
-			{ rm -rf "$tmp"; exit 1; }
-	fi
-	mv "$tmp"/*.deb "$DEBS"/
-	rmdir "$tmp"
-fi
+# shellcheck disable=SC2086
+have_debs "$DEBS" $SENDMAIL_DEBS || download_debs "$DEBS" $SENDMAIL_DEBS
 libs=$(missing $(sendmail_libs))
 if [ -n "$libs" ]; then
 	as_root "Sendmail's libraries:$libs"
@@ -104,23 +112,8 @@ fi
 # user, libidn12 is its one library Postfix does not pull in.
 EXIM_DEBS="exim4-daemon-light exim4-base exim4-config"
 EXIM_DIR=${MILTER_EXPLAIN_EXIM_DEBS:-/var/cache/milter-explain-tests/exim/debs}
-if ! ls "$EXIM_DIR"/exim4-daemon-light_*.deb >/dev/null 2>&1; then
-	as_root "the .debs of $EXIM_DEBS in $EXIM_DIR"
-	echo "deps.sh: downloading $EXIM_DEBS into $EXIM_DIR"
-	mkdir -p "$EXIM_DIR"
-	tmp=$(mktemp -d "$EXIM_DIR/.download.XXXXXX")
-	chown _apt "$tmp" 2>/dev/null || true # apt-get download runs as _apt
-	# shellcheck disable=SC2086
-	if ! (cd "$tmp" && apt-get download -qq $EXIM_DEBS); then
-		[ "$updated" = yes ] || apt-get update -qq
-		updated=yes
-		# shellcheck disable=SC2086
-		(cd "$tmp" && apt-get download -qq $EXIM_DEBS) ||
-			{ rm -rf "$tmp"; exit 1; }
-	fi
-	mv "$tmp"/*.deb "$EXIM_DIR"/
-	rmdir "$tmp"
-fi
+# shellcheck disable=SC2086
+have_debs "$EXIM_DIR" $EXIM_DEBS || download_debs "$EXIM_DIR" $EXIM_DEBS
 
 # The roots: about 30 s and 250 MB each the first time, nothing after.
 if [ "${MILTER_EXPLAIN_ROOTS-unset}" != "" ] && [ "$(id -u)" = 0 ]; then

@@ -44,11 +44,12 @@ def body_text(path):
     raise SystemExit("no text/plain part in %s" % path)
 
 
-def postfix_paragraph(text, rcpt):
-    """The paragraph that starts with <rcpt>:, as lines."""
+def paragraph(text, opens):
+    """The lines from the first one that opens(line) to the next blank
+    line, or None."""
     lines = text.splitlines()
     for i, line in enumerate(lines):
-        if line.startswith("<%s>:" % rcpt):
+        if opens(line):
             out = [line]
             for nxt in lines[i + 1:]:
                 if not nxt.strip():
@@ -56,20 +57,16 @@ def postfix_paragraph(text, rcpt):
                 out.append(nxt)
             return out
     return None
+
+
+def postfix_paragraph(text, rcpt):
+    """The paragraph that starts with <rcpt>:, as lines."""
+    return paragraph(text, lambda line: line.startswith("<%s>:" % rcpt))
 
 
 def exim_paragraph(text, rcpt):
     """The indented block after the line naming rcpt, as lines."""
-    lines = text.splitlines()
-    for i, line in enumerate(lines):
-        if line.strip() == rcpt:
-            out = [line]
-            for nxt in lines[i + 1:]:
-                if not nxt.strip():
-                    break
-                out.append(nxt)
-            return out
-    return None
+    return paragraph(text, lambda line: line.strip() == rcpt)
 
 
 def check_postfix(para, first, guidance, errors):

@@ -72,6 +72,16 @@ RELEASE_G500='500-5.5.2 The receiving server could not understand a command: wro
 500 5.5.2 Usually a fault in the sending program: check or update it, or tell your mail administrator.'
 RELEASE_G501='501-5.5.4 A command was valid but carried a parameter the server does not accept (bad value or unsupported option).
 501 5.5.4 Check your mail program'"'"'s settings (login method, options) and update it if needed.'
+# The replies of release_session after Carol's, the same through the footer
+# and the filter map: the relay refusal, the two unknown commands, VRFY.
+RELEASE_REST="554-5.7.1 <someone@foreign.example>: Relay access denied
+$RELEASE_G554
+500-5.5.2 Error: command not recognized
+$RELEASE_G500
+500-5.5.2 Error: command not recognized
+$RELEASE_G500
+501-5.5.4 Syntax: VRFY address [SMTPUTF8]
+$RELEASE_G501"
 
 # release_check_footer: Postfix's own text, then the guidance, on every reject
 release_check_footer() {
@@ -79,14 +89,7 @@ release_check_footer() {
 $RELEASE_G550
 550-5.1.1 <carol@test.example>: Recipient address rejected: User unknown in local recipient table
 550 5.1.1 Carol has left; write to alice@test.example.
-554-5.7.1 <someone@foreign.example>: Relay access denied
-$RELEASE_G554
-500-5.5.2 Error: command not recognized
-$RELEASE_G500
-500-5.5.2 Error: command not recognized
-$RELEASE_G500
-501-5.5.4 Syntax: VRFY address [SMTPUTF8]
-$RELEASE_G501" "$(release_session "$RPORT_FOOTER")" \
+$RELEASE_REST" "$(release_session "$RPORT_FOOTER")" \
         "replies with the footer map on Postfix $CHROOT_VERSION"
 }
 

@@ -62,10 +62,24 @@ bounce_of() {
     grep -l -F -- "$2" "$1"/new/* 2>/dev/null | head -n 1
 }
 
+# check_bounce NAME MTA MAILDIR RCPT: bounce_check.py on the bounce for
+# RCPT that MTA (postfix or exim) delivered into MAILDIR; the bounce and
+# its paragraph are kept in $WORKDIR/NAME
+check_bounce() {
+    local name=$1 mta=$2 r=$4 f rc=0
+    f=$(bounce_of "$3" "$r") || true
+    [ -n "$f" ] || fail "$name: no $mta bounce for $r"
+    "$PYTHON" "$PFX_LIBDIR/bounce_check.py" --mta "$mta" --rcpt "$r" \
+        --first "${FIRST[$r]}" --guidance "$WORKDIR/$name/$r.guidance" \
+        --print "$f" >"$WORKDIR/$name/$r.$mta" || rc=1
+    mv "$f" "$WORKDIR/$name/$r.$mta.eml"
+    return $rc
+}
+
 # round NAME [bounce_check options]: send every refusal through both
 # MTAs, check each bounce, keep them in $WORKDIR/NAME
 round() {
-    local name=$1 r f n pmd=$(relay_maildir "$rl") rc=0
+    local name=$1 r n pmd=$(relay_maildir "$rl") rc=0
     shift
     for r in $RCPTS; do
         relay_send "$rl" "$r" "$name $r"
@@ -77,18 +91,8 @@ round() {
     mkdir -p "$WORKDIR/$name"
     for r in $RCPTS; do
         guidance_of "$r" "$WORKDIR/$name/$r.guidance"
-        f=$(bounce_of "$pmd" "$r") || true
-        [ -n "$f" ] || fail "$name: no Postfix bounce for $r"
-        "$PYTHON" "$PFX_LIBDIR/bounce_check.py" --mta postfix --rcpt "$r" \
-            --first "${FIRST[$r]}" --guidance "$WORKDIR/$name/$r.guidance" \
-            --print "$f" >"$WORKDIR/$name/$r.postfix" || rc=1
-        mv "$f" "$WORKDIR/$name/$r.postfix.eml"
-        f=$(bounce_of "$ex/Maildir" "$r") || true
-        [ -n "$f" ] || fail "$name: no Exim bounce for $r"
-        "$PYTHON" "$PFX_LIBDIR/bounce_check.py" --mta exim --rcpt "$r" \
-            --first "${FIRST[$r]}" --guidance "$WORKDIR/$name/$r.guidance" \
-            --print "$f" >"$WORKDIR/$name/$r.exim" || rc=1
-        mv "$f" "$WORKDIR/$name/$r.exim.eml"
+        check_bounce "$name" postfix "$pmd" "$r" || rc=1
+        check_bounce "$name" exim "$ex/Maildir" "$r" || rc=1
     done
     return $rc
 }

@@ -18,13 +18,7 @@
 # round is within 1 MiB of the second round's ("flat").
 # Environment: STRESS_SESSIONS (500), STRESS_TIME (180 s). Loopback only;
 # bounded by DURATION plus a few minutes at most.
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=${top_srcdir:-$here/../..}
-top_builddir=${top_builddir:-$here/../..}
-. "$top_srcdir/tests/integration/lib.sh"
-export MILTER_EXPLAIN=${MILTER_EXPLAIN:-$top_builddir/milter/milter-explain}
-. "$PFX_LIBDIR/daemon.sh"
-. "$top_srcdir/bench/benchlib.sh"
+. "$(dirname "$0")/../../bench/benchlib.sh"
 sessions=${STRESS_SESSIONS:-500}
 duration=${STRESS_TIME:-180}
 

@@ -19,14 +19,8 @@ static struct strlist en;
 
 static int setup(void **state)
 {
-	char err[512], path[64];
-
 	(void)state;
-	cfg = tu_load("languages = [\"en\"];\n", err, sizeof(err), path,
-		      sizeof(path));
-	unlink(path);
-	if (cfg == NULL)
-		fprintf(stderr, "%s\n", err);
+	cfg = tu_config("languages = [\"en\"];\n");
 	strlist_init(&en);
 	strlist_add(&en, "en");
 	return cfg ? 0 : -1;

@@ -26,13 +26,8 @@ static struct config *cfg;
 
 static int setup(void **state)
 {
-	char err[512], path[64];
-
 	(void)state;
-	cfg = tu_load("", err, sizeof(err), path, sizeof(path));
-	unlink(path);
-	if (cfg == NULL)
-		fprintf(stderr, "%s\n", err);
+	cfg = tu_config("");
 	return cfg ? 0 : -1;
 }
 

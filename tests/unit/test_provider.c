@@ -89,13 +89,8 @@ static int load_table(void)
 
 static int setup(void **state)
 {
-	char err[512], path[64];
-
 	(void)state;
-	cfg = tu_load("", err, sizeof(err), path, sizeof(path));
-	unlink(path);
-	if (cfg == NULL)
-		fprintf(stderr, "%s\n", err);
+	cfg = tu_config("");
 	return cfg && load_table() == 0 ? 0 : -1;
 }
 

@@ -15,7 +15,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <regex.h>
 
 #include "testutil.h"
 #include "guidance.h"
@@ -119,16 +118,10 @@ static int load_registry(void)
 
 static int setup(void **state)
 {
-	char err[512], path[64];
-
 	(void)state;
 	if (load_registry() < 0 || nrows < 70)
 		return -1;
-	cfg = tu_load("languages = [\"en\", \"fr\"];\nmax_reply_bytes = 4000;\n",
-		      err, sizeof(err), path, sizeof(path));
-	unlink(path);
-	if (cfg == NULL)
-		fprintf(stderr, "%s\n", err);
+	cfg = tu_config("languages = [\"en\", \"fr\"];\nmax_reply_bytes = 4000;\n");
 	return cfg ? 0 : -1;
 }
 
@@ -137,19 +130,6 @@ static int teardown(void **state)
 	(void)state;
 	config_free(cfg);
 	return 0;
-}
-
-/* matches - pattern (extended, case-insensitive) finds s */
-static int matches(const char *pattern, const char *s)
-{
-	regex_t re;
-	int hit;
-
-	assert_int_equal(regcomp(&re, pattern, REG_EXTENDED | REG_ICASE |
-					       REG_NOSUB), 0);
-	hit = regexec(&re, s, 0, NULL, 0) == 0;
-	regfree(&re);
-	return hit;
 }
 
 /* names_4xx - a sentence that names a 4.s.d code: a 5xx text may
@@ -167,9 +147,9 @@ static int check_line(const struct lang_words *w, int cls, size_t i,
 {
 	const char *what = NULL;
 
-	if (cls == 4 && i > 0 && matches(w->retry, s))
+	if (cls == 4 && i > 0 && tu_matches(w->retry, s))
 		what = "retry said again";
-	else if (cls == 5 && !names_4xx(s) && matches(w->temporary, s))
+	else if (cls == 5 && !names_4xx(s) && tu_matches(w->temporary, s))
 		what = "temporary";
 	if (what == NULL)
 		return 0;
@@ -250,7 +230,7 @@ static void test_registry_wording(void **state)
 		buf_init(&retry);
 		sanitize_text(&retry, l->head.retry, strlen(l->head.retry), 0);
 		/* the retry sentence itself says it: the word list sees it */
-		assert_true(matches(w.retry, retry.s));
+		assert_true(tu_matches(w.retry, retry.s));
 		buf_release(&retry);
 		for (size_t i = 0; i < nrows; i++)
 			for (int cls = 4; cls <= 5; cls++) {
@@ -348,9 +328,9 @@ static void test_word_lists(void **state)
 		const struct lang_words *w =
 		    strcmp(cases[i].lang, "fr") == 0 ? &words[1] : &words[0];
 
-		assert_int_equal(matches(w->retry, cases[i].sentence),
+		assert_int_equal(tu_matches(w->retry, cases[i].sentence),
 				 cases[i].retry);
-		assert_int_equal(matches(w->temporary, cases[i].sentence),
+		assert_int_equal(tu_matches(w->temporary, cases[i].sentence),
 				 cases[i].temporary);
 	}
 }

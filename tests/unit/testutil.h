@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * testutil - helpers shared by the unit tests: temporary config files
- * that use the shipped knowledge base of the source tree
+ * that use the shipped knowledge base of the source tree, a regex test
  */
 #ifndef MILTER_EXPLAIN_TESTUTIL_H
 #define MILTER_EXPLAIN_TESTUTIL_H
 
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,37 @@ static inline struct config *tu_load(const char *body, char *err, size_t errlen,
 	err[0] = '\0';
 	cfg = config_load(path, err, errlen);
 	return cfg;
+}
+
+/*
+ * tu_config - a config as tu_load makes it, its file removed at once; on
+ * failure the loader's message goes to stderr (a group setup has no
+ * message of its own) and NULL comes back. The caller frees the config.
+ */
+static inline struct config *tu_config(const char *body)
+{
+	char err[512], path[64];
+	struct config *cfg = tu_load(body, err, sizeof(err), path, sizeof(path));
+
+	unlink(path);
+	if (cfg == NULL)
+		fprintf(stderr, "%s\n", err);
+	return cfg;
+}
+
+/* tu_matches - the extended, case-insensitive pattern finds s */
+static inline int tu_matches(const char *pattern, const char *s)
+{
+	regex_t re;
+	int hit;
+
+	if (regcomp(&re, pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0) {
+		fprintf(stderr, "bad pattern: %s\n", pattern);
+		abort();
+	}
+	hit = regexec(&re, s, 0, NULL, 0) == 0;
+	regfree(&re);
+	return hit;
 }
 
 #endif
