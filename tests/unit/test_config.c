@@ -320,6 +320,12 @@ static void test_settings_bounds(void **state)
 		case CFG_GROUP:
 			expect_refused(d->name, "1", " must be a { group }");
 			break;
+		case CFG_SOCKET:
+			expect_refused(d->name, "1", " must be a string");
+			expect_refused(d->name, "\"foo\"",
+				       ": \"foo\": expected unix:/path, "
+				       "inet:PORT@HOST or inet6:PORT@HOST");
+			break;
 		case CFG_SPECIAL:
 			break;
 		}
