@@ -537,8 +537,9 @@ void metrics_render(struct buf *out, unsigned long generation)
 	       "start, one more per reload done).");
 	sample(out, P "config_generation", NULL, NULL, generation);
 	family(out, P "connections_refused_total", "counter",
-	       "Socketmap connections closed at once because "
-	       "socketmap.max_clients clients were connected.");
+	       "Socketmap connections closed at the cap "
+	       "(socketmap.max_clients or the open-file budget): the one "
+	       "idle longest, to serve a new client.");
 	sample(out, P "connections_refused_total", NULL, NULL, get(&M->refused));
 }
 

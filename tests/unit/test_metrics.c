@@ -160,8 +160,8 @@ static const char *const expected_page =
     "# TYPE milter_explain_config_generation gauge\n"
     "milter_explain_config_generation 2\n"
     "# HELP milter_explain_connections_refused_total Socketmap connections "
-    "closed at once because socketmap.max_clients clients were "
-    "connected.\n"
+    "closed at the cap (socketmap.max_clients or the open-file budget): "
+    "the one idle longest, to serve a new client.\n"
     "# TYPE milter_explain_connections_refused_total counter\n"
     "milter_explain_connections_refused_total 1\n";
 
