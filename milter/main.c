@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * main - milter-explain: options, the one-shot modes, daemon set-up,
- * smfi_main
+ * smfi_main (the command line is options.c's)
  *
  * The daemon loads and validates its config and runs the checks -t runs
  * (preflight.c) before it creates anything; then it detaches (unless -f)
@@ -30,6 +30,7 @@
 #include "metrics_http.h"
 #include "metrics_log.h"
 #include "oneshot.h"
+#include "options.h"
 #include "pidfile.h"
 #include "preflight.h"
 #include "socketmap.h"
@@ -39,7 +40,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <libmilter/mfapi.h>
 #include <pthread.h>
 #include <signal.h>
@@ -57,20 +57,6 @@
 #define PACKAGE_VERSION "0"
 #endif
 
-struct options {
-	const char *config;
-	const char *milter;
-	const char *socketmap;
-	const char *metrics; /* -M */
-	const char *dsn;
-	const char *explain;
-	const char *html; /* --html DIR */
-	const char *langs;
-	const char *user;
-	const char *pid_file;
-	int foreground;
-	int test;
-};
 
 /* what the daemon serves, as the options and the config settle it */
 struct daemon {
@@ -98,103 +84,6 @@ static int stop_pipe[2] = {-1, -1}; /* a stop signal's number, one byte */
 static atomic_int milter_done; /* smfi_main has returned */
 static pid_t dsn_child;	       /* SIGUSR1 goes on to it */
 static struct options opts;
-
-/* usage - the options, on out */
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: milter-explain [-f] [-c FILE] [-p SPEC] [-m SPEC] [-M SPEC] [-d SPEC] [-u USER[:GROUP]] [-P FILE]\n"
-		"       milter-explain -t [-c FILE]\n"
-		"       milter-explain -x REPLY|- [-L LANG[,LANG]] [-c FILE]\n"
-		"       milter-explain --html DIR [-c FILE]\n"
-		"  -c, --config FILE     config file (default %s)\n"
-		"  -p, --milter SPEC     milter socket: unix:/path, inet:PORT@HOST, inet6:PORT@HOST\n"
-		"  -m, --socketmap SPEC  Postfix socketmap socket, same syntax\n"
-		"  -M, --metrics SPEC    serve GET /metrics on inet:PORT@HOST (HOST: loopback by default)\n"
-		"  -d, --dsn SPEC        DSN door (the MTA's own bounces), same syntax\n"
-		"  -f, --foreground      stay in the foreground, log to stderr too\n"
-		"  -t, --test            check the config and exit (0 valid, 1 not)\n"
-		"  -x, --explain REPLY   explain a reply line or code (\"-\": read a bounce on stdin)\n"
-		"  -L, --lang LANGS      languages for -x, e.g. fr,en\n"
-		"      --html DIR        write the help site of the knowledge base into DIR\n"
-		"  -u, --user USER[:GROUP]  drop privileges after binding\n"
-		"  -P, --pid-file FILE   write the process id there\n"
-		"  -V, --version         print the version\n"
-		"  -h, --help            this text\n"
-		"Signals: SIGUSR1 reloads the config, SIGTERM stops (both doors).\n",
-		config_default_file());
-}
-
-/*
- * parse_options - argv into o; -1 to go on, else the exit code (-V, -h,
- * a bad option or socket specification)
- */
-static int parse_options(int argc, char **argv, struct options *o)
-{
-	static const struct option longopts[] = {
-	    {"config", required_argument, NULL, 'c'},
-	    {"milter", required_argument, NULL, 'p'},
-	    {"socketmap", required_argument, NULL, 'm'},
-	    {"metrics", required_argument, NULL, 'M'},
-	    {"dsn", required_argument, NULL, 'd'},
-	    {"foreground", no_argument, NULL, 'f'},
-	    {"test", no_argument, NULL, 't'},
-	    {"explain", required_argument, NULL, 'x'},
-	    {"lang", required_argument, NULL, 'L'},
-	    {"user", required_argument, NULL, 'u'},
-	    {"pid-file", required_argument, NULL, 'P'},
-	    {"version", no_argument, NULL, 'V'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"html", required_argument, NULL, 'H'}, /* long option only */
-	    {NULL, 0, NULL, 0}};
-	struct sockspec ss;
-	char err[512];
-	int ch;
-
-	o->config = config_default_file();
-	while ((ch = getopt_long(argc, argv, "c:p:m:M:d:ftx:L:u:P:Vh", longopts,
-				 NULL)) != -1) {
-		switch (ch) {
-		case 'c': o->config = optarg; break;
-		case 'p': o->milter = optarg; break;
-		case 'm': o->socketmap = optarg; break;
-		case 'M': o->metrics = optarg; break;
-		case 'd': o->dsn = optarg; break;
-		case 'f': o->foreground = 1; break;
-		case 't': o->test = 1; break;
-		case 'x': o->explain = optarg; break;
-		case 'L': o->langs = optarg; break;
-		case 'u': o->user = optarg; break;
-		case 'P': o->pid_file = optarg; break;
-		case 'V': printf("milter-explain %s\n", PACKAGE_VERSION); return 0;
-		case 'h': usage(stdout); return 0;
-		case 'H': o->html = optarg; break;
-		default: usage(stderr); return EX_USAGE;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return EX_USAGE;
-	}
-	if (o->milter && sockspec_parse(o->milter, &ss, err, sizeof(err)) < 0) {
-		fprintf(stderr, "milter-explain: -p: %s\n", err);
-		return EX_USAGE;
-	}
-	if (o->socketmap &&
-	    sockspec_parse(o->socketmap, &ss, err, sizeof(err)) < 0) {
-		fprintf(stderr, "milter-explain: -m: %s\n", err);
-		return EX_USAGE;
-	}
-	if (o->metrics && metrics_http_spec(o->metrics, &ss, err, sizeof(err)) < 0) {
-		fprintf(stderr, "milter-explain: -M: %s\n", err);
-		return EX_USAGE;
-	}
-	if (o->dsn && sockspec_parse(o->dsn, &ss, err, sizeof(err)) < 0) {
-		fprintf(stderr, "milter-explain: -d: %s\n", err);
-		return EX_USAGE;
-	}
-	return -1;
-}
 
 /* publish - cfg becomes current; the metrics learn its rule names */
 static void publish(struct config *cfg)
@@ -699,7 +588,7 @@ int main(int argc, char **argv)
 	char err[512];
 	int rc;
 
-	if ((rc = parse_options(argc, argv, &opts)) >= 0)
+	if ((rc = options_parse(argc, argv, &opts)) >= 0)
 		return rc;
 	/* the daemon's signals wait, blocked, from the first moment: a
 	 * SIGUSR1 during the config load becomes a reload once serving. Every
