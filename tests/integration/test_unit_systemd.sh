@@ -132,8 +132,9 @@ srwxrwx--- milter-explain postfix" \
 expect_eq "drwxr-x--- milter-explain milter-explain" \
 	"$(C stat -c '%A %U %G' /run/milter-explain)" "runtime directory"
 journal_wait "started 0.2.0: milter unix:/var/spool/postfix/milter-explain/milter.sock"
+# the starting process exits only once the daemon has written its pid file
 if C journalctl -u milter-explain -o cat --no-pager | grep -q "Can't open PID file"; then
-	note "systemd: the starting process exited before the pid file was written"
+	fail "systemd: the starting process exited before the pid file was written"
 fi
 
 # ------------------------------------------------ that root's Postfix, as README.Debian says
