@@ -537,6 +537,7 @@ static void *serve(void *arg)
 		int timeout = expire(sm, now_ms());
 		int n = epoll_wait(sm->epfd, evs, MAX_EVENTS, timeout);
 		int64_t now = now_ms();
+		int incoming = 0;
 
 		if (n < 0 && errno != EINTR) {
 			log_msg(LOG_ERR, "socketmap: epoll_wait: %s",
@@ -550,7 +551,7 @@ static void *serve(void *arg)
 			if (p == &tag_wake) {
 				stop = 1;
 			} else if (p == &tag_listen) {
-				accept_all(sm, now);
+				incoming = 1; /* after the batch: see below */
 			} else if (evs[i].events & (EPOLLERR | EPOLLHUP) &&
 				   !(evs[i].events & EPOLLIN)) {
 				conn_close(sm, c, LOG_DEBUG, NULL);
@@ -563,6 +564,10 @@ static void *serve(void *arg)
 			 * names it, as each descriptor appears at most once per
 			 * epoll_wait */
 		}
+		/* accepted last: at the cap accept_all closes the connection
+		 * idle longest, which may have an event later in this batch */
+		if (incoming)
+			accept_all(sm, now);
 	}
 	return NULL;
 }

@@ -21,9 +21,11 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 
 static const char base_conf[] =
@@ -419,6 +421,76 @@ static void test_unix_socket(void **state)
 	socketmap_stop(NULL);
 }
 
+/*
+ * eviction_child - a second service in a child process, one connection at
+ * most; it serves until killed
+ */
+static _Noreturn void eviction_child(int ready)
+{
+	char spec[64], err[256];
+	struct socketmap *one = NULL;
+
+	for (int i = 0; i < 5 && one == NULL; i++) {
+		port = free_port();
+		snprintf(spec, sizeof(spec), "inet:%d@127.0.0.1", port);
+		one = socketmap_open(spec, err, sizeof(err));
+	}
+	if (one == NULL)
+		_exit(2);
+	socketmap_set_budget(one, 1);
+	if (socketmap_start(one, err, sizeof(err)) < 0)
+		_exit(2);
+	if (write(ready, &port, sizeof(port)) != (ssize_t)sizeof(port))
+		_exit(2);
+	for (;;)
+		pause();
+}
+
+/*
+ * test_eviction_with_pending_input - a new client and a request from the
+ * connection idle longest arrive in one wake-up of the loop, at the cap:
+ * the eviction frees that connection while its event is still to be
+ * handled. The service is stopped (SIGSTOP) while both arrive, so that
+ * one epoll_wait returns both; it must survive and serve the new client.
+ */
+static void test_eviction_with_pending_input(void **state)
+{
+	int pfd[2], saved = port, old, young, st;
+	char buf[512];
+	ssize_t n;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		eviction_child(pfd[1]);
+	}
+	close(pfd[1]);
+	assert_int_equal(read(pfd[0], &port, sizeof(port)), (ssize_t)sizeof(port));
+	close(pfd[0]);
+	old = cl_connect();
+	cl_expect(old, FOOTER_550, "OK ");
+	assert_int_equal(kill(pid, SIGSTOP), 0);
+	young = cl_connect(); /* the kernel completes it: the listener is ready */
+	cl_request(old, FOOTER_550); /* then the old connection is too */
+	usleep(50 * 1000);
+	assert_int_equal(kill(pid, SIGCONT), 0);
+	cl_expect(young, FOOTER_550, "OK ");
+	/* the old connection is closed (a reset: it may close unanswered) */
+	while ((n = recv(old, buf, sizeof(buf), 0)) > 0)
+		;
+	assert_true(n == 0 || errno == ECONNRESET);
+	assert_int_equal(waitpid(pid, &st, WNOHANG), 0); /* still alive */
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	close(old);
+	close(young);
+	port = saved;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +501,7 @@ int main(void)
 		cmocka_unit_test(test_reader_that_does_not_read),
 		cmocka_unit_test(test_reload_keeps_connections),
 		cmocka_unit_test(test_unix_socket),
+		cmocka_unit_test(test_eviction_with_pending_input),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
