@@ -199,14 +199,14 @@ static int door_threads(int *life_fd)
 	sigemptyset(&kick);
 	sigaddset(&kick, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &kick, NULL);
-	if (pthread_create(&t, NULL, door_reload, NULL) != 0 ||
-	    pthread_create(&t, NULL, door_watch, life_fd) != 0)
-		return -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_kick; /* no SA_RESTART: poll returns EINTR */
 	sigemptyset(&sa.sa_mask);
-	door_thread = pthread_self();
+	door_thread = pthread_self(); /* before door_watch may kick it */
 	if (sigaction(SIGUSR2, &sa, NULL) < 0)
+		return -1;
+	if (pthread_create(&t, NULL, door_reload, NULL) != 0 ||
+	    pthread_create(&t, NULL, door_watch, life_fd) != 0)
 		return -1;
 	return pthread_sigmask(SIG_UNBLOCK, &kick, NULL) == 0 ? 0 : -1;
 }
@@ -268,7 +268,7 @@ struct super {
  * with the reason in err (the door has then exited and been reaped) */
 static int super_spawn(struct super *s, char *err, size_t errlen)
 {
-	int ready[2], life[2];
+	int ready[2], life[2] = {-1, -1};
 	ssize_t n;
 	pid_t pid;
 
@@ -510,12 +510,19 @@ pid_t dsn_door_fork(const struct dsn_door *d, char *err, size_t errlen)
 
 	if (metrics_share(err, errlen) < 0) /* the page misses the door's */
 		log_msg(LOG_WARNING, "%s", err);
-	if (pipe(ready) < 0 || pipe(life) < 0) {
+	if (pipe(ready) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -1;
 	}
-	if ((pid = fork()) < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
+	if (pipe(life) < 0 || (pid = fork()) < 0) {
+		snprintf(err, errlen, "%s: %s", life[0] < 0 ? "pipe" : "fork",
+			 strerror(errno));
+		close(ready[0]);
+		close(ready[1]);
+		if (life[0] >= 0) {
+			close(life[0]);
+			close(life[1]);
+		}
 		return -1;
 	}
 	if (pid == 0) {
