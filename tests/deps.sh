@@ -122,4 +122,9 @@ if [ "${MILTER_EXPLAIN_ROOTS-unset}" != "" ] && [ "$(id -u)" = 0 ]; then
 		sh "$(dirname "$0")/roots.sh" "$suite" >/dev/null ||
 			echo "deps.sh: warning: no $suite root; its tests will skip" >&2
 	done
+	# Debian 12 for the package tests: the package's dependencies and
+	# systemd (test_package.sh, test_unit_systemd.sh add any that change)
+	sh "$(dirname "$0")/roots.sh" bookworm adduser procps libc6 libconfig9 \
+		libmicrohttpd12 libmilter1.0.1 systemd >/dev/null ||
+		echo "deps.sh: warning: no bookworm root; the package tests will skip" >&2
 fi
