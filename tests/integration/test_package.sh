@@ -15,6 +15,9 @@
 . "$(dirname "$0")/lib.sh"
 top=${top_srcdir:-$(cd "$PFX_LIBDIR/../.." && pwd)}
 need_root
+# the package is built from the source without sanitizers: the plain leg
+# tests it, the sanitizer leg would only build and test it again
+[ -z "${MILTER_EXPLAIN_SANITIZER_LEG:-}" ] || skip "the package is tested in the plain leg"
 need_cmd dpkg-deb debootstrap chroot ip mount flock "$PYTHON"
 [ -f "$top/debian/control" ] || skip "no debian/ in this tree"
 workdir_new
