@@ -157,8 +157,9 @@ static int starts_with_retry(const char *s, const char *lang)
 	return yes;
 }
 
-/* each row: the rule it names matches, and the wire text is right (a
- * 4xx's opens with the retry sentence) */
+/* each row: the rule it names matches (none for "-": a look-alike reply
+ * of another server), and the wire text is right (a 4xx's opens with the
+ * retry sentence) */
 static void test_table(void **state)
 {
 	static const char *const langs[2] = {"en", "fr"};
@@ -178,7 +179,8 @@ static void test_table(void **state)
 						      &st, &text), 0);
 		m = provider_match(cfg->providers, &st, r->reply + text,
 				   strlen(r->reply + text));
-		if (m == NULL || strcmp(m->id, r->id) != 0) {
+		if (strcmp(r->id, "-") == 0 ? m != NULL
+					   : m == NULL || strcmp(m->id, r->id) != 0) {
 			fprintf(stderr, "line %d: %s matched %s, not %s\n", r->line,
 				r->reply, m ? m->id : "nothing", r->id);
 			bad++;
