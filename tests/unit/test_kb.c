@@ -137,6 +137,32 @@ static void test_lines_render(void **state)
 	}
 }
 
+/* no wire line repeats its reply code ("421: ..."): the code already
+ * opens every line of the reply ("421-4.3.2 421: ..." read badly) */
+static void test_no_code_prefix(void **state)
+{
+	(void)state;
+	for (size_t l = 0; l < cfg->kb->n; l++) {
+		const struct kb_lang *lang = cfg->kb->langs[l];
+
+		for (size_t i = 0; i < lang->n; i++) {
+			const struct kb_entry *e = lang->all[i];
+
+			for (size_t k = 0; k < e->shorts.n; k++) {
+				const char *s = e->shorts.v[k];
+				int digits = s[0] >= '0' && s[0] <= '9' &&
+					     s[1] >= '0' && s[1] <= '9' &&
+					     s[2] >= '0' && s[2] <= '9';
+
+				if (digits && (s[3] == ':' ||
+					       (s[3] == ' ' && s[4] == ':')))
+					fail_msg("%s %s: \"%s\"", lang->code,
+						 e->key, s);
+			}
+		}
+	}
+}
+
 /*
  * the French base has none of the calques of issue 14 and one word for
  * spam, in its entries, comparisons, provider texts and labels
@@ -204,6 +230,7 @@ int main(void)
 		cmocka_unit_test(test_iana_codes),
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_lines_render),
+		cmocka_unit_test(test_no_code_prefix),
 		cmocka_unit_test(test_french_wording),
 	};
 
