@@ -8,8 +8,9 @@
  * entry field by field (a file whose only setting is "compare" holds the
  * language's comparisons instead of entries: kb_compare.h); kb_find
  * applies the lookup order (5.1.1, X.1.1, then for an unknown detail such
- * as 5.7.708 its subject's 5.7.0 and X.7.0, then 550, 5.X.X, 5XX). Fails:
- * the loaders return -1 with "file:line: message" in the caller's buffer.
+ * as 5.7.708 its subject's 5.7.0 and X.7.0, then 550, 5.X.X, 5XX). The
+ * loaders are in kb_load.c, the rest in kb.c. Fails: the loaders return
+ * -1 with "file:line: message" in the caller's buffer.
  */
 #ifndef MILTER_EXPLAIN_KB_H
 #define MILTER_EXPLAIN_KB_H
@@ -90,6 +91,17 @@ int kb_merge_setting(struct kb *kb, const char *lang, const char *file,
 
 /* kb_load_all - load every language folder of dir (each has lang.conf) */
 int kb_load_all(struct kb *kb, const char *dir, char *err, size_t errlen);
+
+/* kb_lang_add - the language lang, created empty if new (the loader's) */
+struct kb_lang *kb_lang_add(struct kb *kb, const char *lang);
+
+/* kb_entry_add - index a new entry e of l (no entry with its key yet);
+ * l owns e from then on */
+void kb_entry_add(struct kb_lang *l, struct kb_entry *e);
+
+/* kb_site_set - the help site's string name of l; l owns text, and frees
+ * the one it replaces */
+void kb_site_set(struct kb_lang *l, const char *name, char *text);
 
 /* kb_lang_get - the loaded language, or NULL */
 const struct kb_lang *kb_lang_get(const struct kb *kb, const char *lang);

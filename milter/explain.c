@@ -2,11 +2,16 @@
 /*
  * explain - the full guidance for people: `milter-explain -x`
  *
- * Exports: explain_arg, explain_stream, explain_scan. Prints, for each
+ * Exports: explain_arg, explain_stream, explain_scan, explain_text.
+ * Prints, for each
  * language, the provider rule that matches the reply (with its source and
  * the page it was checked against), else the most specific knowledge-base
  * entry and the entry of the basic code, each with Description / When you
  * see it / How to fix, and the lines the daemon would add on the wire.
+ * In a pasted bounce, a code's reply text (what the provider patterns and
+ * the site's rules see) is the rest of its line and the lines folded
+ * under it, or the further lines of a reply of several lines, as the one
+ * line of `-x REPLY` would give it.
  */
 #include "explain.h"
 #include "guidance.h"
@@ -194,50 +199,218 @@ static int enhanced_token(const char *s, size_t len, size_t i,
 	return 0;
 }
 
-/* explain_scan - see explain.h */
-size_t explain_scan(const char *s, size_t len, struct smtp_status *out,
-		    size_t max)
+/*
+ * code_at - the status code that starts at s[i], if any (lead: where the
+ * line's text starts, the one place a bare reply code counts); its end
+ * in *end
+ */
+static int code_at(const char *s, size_t len, size_t i, size_t lead,
+		   struct smtp_status *st, size_t *end)
 {
-	size_t n = 0, i = 0, lead = 0;
+	int code;
+
+	memset(st, 0, sizeof(*st));
+	if (!token_start(s, i) && i != lead)
+		return -1;
+	if (i + 3 <= len && smtpcode_parse_basic(s + i, 3, &code) == 0 &&
+	    code >= 400 && (i + 3 == len || s[i + 3] == ' ' || s[i + 3] == '-')) {
+		st->code = code;
+		if (i + 4 < len && enhanced_token(s, len, i + 4, st, end) == 0 &&
+		    st->cls == code / 100)
+			return 0;
+		st->cls = st->subject = st->detail = 0;
+		*end = i + 3;
+		if (i == lead)
+			return 0;
+	}
+	if (enhanced_token(s, len, i, st, end) == 0 && st->cls != 2) {
+		st->code = 0;
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * scan_line - explain_scan, with the offset just past each code found in
+ * ends[] when ends is not NULL
+ */
+static size_t scan_line(const char *s, size_t len, struct smtp_status *out,
+			size_t *ends, size_t max)
+{
+	size_t n = 0, i = 0, lead = 0, end;
 
 	while (lead < len && (s[lead] == ' ' || s[lead] == '\t' || s[lead] == '>'))
 		lead++;
 	while (i < len && n < max) {
-		struct smtp_status st = {0};
-		size_t end;
-		int code;
-
-		if (!token_start(s, i) && i != lead) {
+		if (code_at(s, len, i, lead, &out[n], &end) < 0) {
 			i++;
 			continue;
 		}
-		if (i + 3 <= len && smtpcode_parse_basic(s + i, 3, &code) == 0 &&
-		    code >= 400 && (i + 3 == len || s[i + 3] == ' ' || s[i + 3] == '-')) {
-			size_t j = i + 4;
-
-			st.code = code;
-			if (j < len && enhanced_token(s, len, j, &st, &end) == 0 &&
-			    st.cls == code / 100) {
-				out[n++] = st;
-				i = end;
-				continue;
-			}
-			st.cls = st.subject = st.detail = 0;
-			if (i == lead) {
-				out[n++] = st;
-				i += 3;
-				continue;
-			}
-		}
-		if (enhanced_token(s, len, i, &st, &end) == 0 && st.cls != 2) {
-			st.code = 0;
-			out[n++] = st;
-			i = end;
-			continue;
-		}
-		i++;
+		if (ends)
+			ends[n] = end;
+		n++;
+		i = end;
 	}
 	return n;
+}
+
+/* explain_scan - see explain.h */
+size_t explain_scan(const char *s, size_t len, struct smtp_status *out,
+		    size_t max)
+{
+	return scan_line(s, len, out, NULL, max);
+}
+
+/* quote_prefix - the "> > " a mail client put before a line: length, depth */
+static size_t quote_prefix(const char *s, size_t len, int *depth)
+{
+	size_t i = 0, end = 0;
+
+	*depth = 0;
+	while (i < len && (s[i] == '>' || s[i] == ' ')) {
+		if (s[i++] == '>') {
+			(*depth)++;
+			end = i < len && s[i] == ' ' ? i + 1 : i;
+		}
+	}
+	return end;
+}
+
+/* text_add - append n bytes to the text, one space between pieces */
+static void text_add(struct buf *t, const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n > EXPLAIN_TEXT_MAX)
+		n = EXPLAIN_TEXT_MAX;
+	if (n == 0)
+		return;
+	if (t->len)
+		buf_addc(t, ' ');
+	buf_addn(t, s, n);
+}
+
+/*
+ * own_codes - the length of the reply's own codes at t[i] ("550-5.7.26 ",
+ * as Postfix leaves them between the lines of a multi-line reply it
+ * joined), else 0
+ */
+static size_t own_codes(const char *t, size_t len, size_t i,
+			const struct smtp_status *st)
+{
+	struct smtp_status x;
+	size_t text;
+
+	if (st->code == 0 || (i > 0 && t[i - 1] != ' ') || i + 4 > len ||
+	    smtpcode_parse_reply(t + i, len - i, &x, &text) < 0 ||
+	    memcmp(&x, st, sizeof(x)) != 0)
+		return 0;
+	if (t[i + 3] == ' ' && st->cls == 0)
+		return 0; /* "550 and more": prose, not a code */
+	return text;
+}
+
+/* text_tidy - drop the reply's own codes within, and Postfix's suffix */
+static void text_tidy(struct buf *t, const struct smtp_status *st)
+{
+	static const char tail[] = " command)";
+	size_t o = 0, skip;
+	char *p;
+
+	for (size_t i = 0; i < t->len; i++) {
+		if ((skip = own_codes(t->s, t->len, i, st)) > 0) {
+			i += skip - 1;
+			continue;
+		}
+		t->s[o++] = t->s[i];
+	}
+	buf_truncate(t, o);
+	p = strrchr(t->s, '(');
+	if (p && strncmp(p, "(in reply to ", 13) == 0 &&
+	    t->len >= sizeof(tail) - 1 &&
+	    strcmp(t->s + t->len - (sizeof(tail) - 1), tail) == 0) {
+		while (p > t->s && p[-1] == ' ')
+			p--;
+		buf_truncate(t, (size_t)(p - t->s));
+	}
+}
+
+/* line_end - where the line at s[at] ends: its first CR or LF, or len */
+static size_t line_end(const char *s, size_t len, size_t at)
+{
+	while (at < len && s[at] != '\n' && s[at] != '\r')
+		at++;
+	return at;
+}
+
+/* line_next - where the line after the one at s[at] starts, or len */
+static size_t line_next(const char *s, size_t len, size_t at)
+{
+	const char *nl = memchr(s + at, '\n', len - at);
+
+	return nl ? (size_t)(nl - s) + 1 : len;
+}
+
+/* skip_blank - the first byte at or after i that is not a space or tab */
+static size_t skip_blank(const char *s, size_t i, size_t end)
+{
+	while (i < end && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i;
+}
+
+/*
+ * starts_reply - does the line's text at s[b] start with the codes of st
+ * and a '-': the first line of a reply of several lines
+ */
+static int starts_reply(const char *s, size_t b, size_t end,
+			const struct smtp_status *st)
+{
+	struct smtp_status x;
+	size_t text;
+
+	return st->code && b + 3 < end && s[b + 3] == '-' &&
+	       smtpcode_parse_reply(s + b, end - b, &x, &text) == 0 &&
+	       memcmp(&x, st, sizeof(x)) == 0;
+}
+
+/* explain_text - see explain.h */
+void explain_text(const char *s, size_t len, size_t line, size_t pos,
+		  const struct smtp_status *st, struct buf *t)
+{
+	size_t at = line, end = line_end(s, len, pos), b, text;
+	int depth, d, multi;
+	struct smtp_status x;
+
+	buf_reset(t);
+	b = skip_blank(s, line + quote_prefix(s + line, end - line, &depth), end);
+	multi = starts_reply(s, b, end, st);
+	text_add(t, s + pos, end - pos);
+	while (t->len < EXPLAIN_TEXT_MAX &&
+	       (at = line_next(s, len, at)) < len) {
+		size_t q;
+
+		end = line_end(s, len, at);
+		q = at + quote_prefix(s + at, end - at, &d);
+		b = skip_blank(s, q, end);
+		if (d != depth || b == end)
+			break; /* a blank line ends a reply, so does another quote */
+		if (!multi) {
+			if (b == q)
+				break; /* not folded: something else */
+			text_add(t, s + b, end - b);
+			continue;
+		}
+		if (smtpcode_parse_reply(s + b, end - b, &x, &text) < 0 ||
+		    x.code != st->code)
+			break;
+		text_add(t, s + b + text, end - b - text);
+		if (b + 3 == end || s[b + 3] == ' ')
+			break; /* the last line of the reply */
+	}
+	text_tidy(t, st);
 }
 
 /* explain_stream - see explain.h */
@@ -245,13 +418,20 @@ int explain_stream(FILE *out, FILE *in, const struct config *cfg,
 		   const struct strlist *langs, int width)
 {
 	struct smtp_status seen[64], found[8];
-	size_t nseen = 0;
-	char line[4096];
+	size_t nseen = 0, ends[8], got;
+	struct buf all, text;
+	char chunk[4096];
 	int count = 0;
 
-	while (fgets(line, sizeof(line), in) != NULL) {
-		size_t len = strcspn(line, "\r\n");
-		size_t n = explain_scan(line, len, found, 8);
+	buf_init(&all);
+	buf_init(&text);
+	while (all.len < EXPLAIN_INPUT_MAX &&
+	       (got = fread(chunk, 1, sizeof(chunk), in)) > 0)
+		buf_addn(&all, chunk, got);
+	for (size_t at = 0; at < all.len; at = line_next(all.s, all.len, at)) {
+		const char *line = all.s + at;
+		size_t len = line_end(all.s, all.len, at) - at;
+		size_t n = scan_line(line, len, found, ends, 8);
 
 		for (size_t k = 0; k < n; k++) {
 			size_t j;
@@ -263,10 +443,15 @@ int explain_stream(FILE *out, FILE *in, const struct config *cfg,
 				continue;
 			if (nseen < sizeof(seen) / sizeof(seen[0]))
 				seen[nseen++] = found[k];
+			explain_text(all.s, all.len, at, at + ends[k], &found[k],
+				     &text);
 			fprintf(out, "%.*s\n\n", (int)(len > 200 ? 200 : len), line);
-			explain_status(out, cfg, &found[k], "", 0, langs, width);
+			explain_status(out, cfg, &found[k], text.s, text.len, langs,
+				       width);
 			count++;
 		}
 	}
+	buf_release(&text);
+	buf_release(&all);
 	return count;
 }

@@ -4,7 +4,7 @@
 # tests/data/provider-replies.tsv, in English and French: exit 0, the
 # provider rule's entry is what -x prints, and the lines "On the wire" name
 # the right cause and not the wrong one (the same table test_provider
-# checks through the library)
+# checks through the library); and `-x -` on a real Postfix bounce
 . "$(dirname "$0")/lib.sh"
 . "$PFX_LIBDIR/daemon.sh"
 
@@ -59,6 +59,14 @@ printf 'knowledge_base = "%s/conf/kb";\n' "$ME_SRC" >>"$conf2"
 out=$("$ME_BIN" -c "$conf2" -x "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup") ||
     fail "-x with the shipped config"
 expect_match '^ms365-recipient-not-found  ' "$out" "-x with the shipped config"
+
+# A whole real Postfix bounce on stdin: each reply's text (after "said:",
+# over its folded lines) reaches the provider rules as -x REPLY's does.
+out=$("$ME_BIN" -c "$conf" -x - <"$ME_SRC/tests/data/dsn/bounce-dmarc.eml") ||
+    fail "-x - on bounce-dmarc.eml"
+expect_match '^gmail-unauthenticated  ' "$out" "-x - on a Postfix bounce"
+[ "$(printf '%s\n' "$out" | grep -c '^==> ')" = 2 ] ||
+    fail "-x - on bounce-dmarc.eml: not two codes (550 5.7.26, Status 5.7.26)"
 
 # A bare code that only a provider uses, and one the base does not know:
 # its subject's X.N.0 entry, not the basic code's.

@@ -3,7 +3,8 @@
  * test_explain - `milter-explain -x`: the status codes found in a line of
  * a bounce (explain_scan), the errors and the layout of one explained
  * reply (explain_arg), and a whole bounce read once per distinct code
- * (explain_stream); with the shipped knowledge base in English
+ * (explain_stream) with each code's reply text (explain_text) reaching
+ * the provider rules; with the shipped knowledge base in English
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -228,6 +229,107 @@ static void test_stream(void **state)
 	free(text);
 }
 
+/* the reply text of a code found in a bounce, over the lines after it */
+static void test_text(void **state)
+{
+	static const struct {
+		const char *head; /* the input up to the end of the code */
+		const char *rest; /* the rest of the input */
+		struct smtp_status st;
+		const char *want;
+	} cases[] = {
+	    /* Postfix folds "said:" and adds its own suffix */
+	    {"<a@example.org>: host mx[192.0.2.1] said: 550 5.7.26",
+	     "\n    <a@example.org>: Recipient address rejected: Unauthenticated\n"
+	     "    email (in reply to RCPT TO command)\n\nThe mail system\n",
+	     {550, 5, 7, 26},
+	     "<a@example.org>: Recipient address rejected: Unauthenticated email"},
+	    /* Diagnostic-Code, CRLF, the next field not folded */
+	    {"Diagnostic-Code: smtp; 550 5.1.1",
+	     " <b@example.org>: Recipient address\r\n    rejected: User unknown\r\n"
+	     "\r\nFinal-Recipient: rfc822; c@example.org\r\n",
+	     {550, 5, 1, 1},
+	     "<b@example.org>: Recipient address rejected: User unknown"},
+	    /* a Status field: nothing folded under it */
+	    {"Status: 5.7.26", "\nRemote-MTA: dns; 127.0.0.1\n", {0, 5, 7, 26}, ""},
+	    /* a reply of several lines, pasted as it came */
+	    {"550-5.7.26", " This mail is\n550-5.7.26 unauthenticated.\n"
+	     "550 5.7.26 Learn more - gsmtp\n550 5.7.26 not this one\n",
+	     {550, 5, 7, 26},
+	     "This mail is unauthenticated. Learn more - gsmtp"},
+	    /* ... and as Postfix joins it before folding it */
+	    {"<a@example.org>: host mx[192.0.2.1] said: 550-5.7.26",
+	     " This mail is\n    unauthenticated. 550-5.7.26 Learn more 550 5.7.26\n"
+	     "    - gsmtp (in reply to end of DATA command)\n",
+	     {550, 5, 7, 26},
+	     "This mail is unauthenticated. Learn more - gsmtp"},
+	    /* quoted by a mail client: the same depth only */
+	    {"> <a@example.org>: host mx said: 554 5.7.1",
+	     "\n>     Service unavailable; Client host blocked\n>> 550 5.1.1 other\n",
+	     {554, 5, 7, 1},
+	     "Service unavailable; Client host blocked"},
+	    /* prose after a reply code is not a code of the reply */
+	    {"550", " over 550 and more\n", {550, 0, 0, 0}, "over 550 and more"},
+	    /* a suffix that only looks like Postfix's stays */
+	    {"550 5.7.1", " (in reply to nothing)\n", {550, 5, 7, 1},
+	     "(in reply to nothing)"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf in, t;
+
+		buf_init(&in);
+		buf_init(&t);
+		buf_printf(&in, "From: x\n%s%s", cases[i].head, cases[i].rest);
+		explain_text(in.s, in.len, strlen("From: x\n"),
+			     strlen("From: x\n") + strlen(cases[i].head),
+			     &cases[i].st, &t);
+		if (strcmp(t.s, cases[i].want) != 0)
+			fail_msg("case %zu: \"%s\", want \"%s\"", i, t.s,
+				 cases[i].want);
+		buf_release(&t);
+		buf_release(&in);
+	}
+}
+
+/* stream_file - explain_stream over a file of tests/data; the output */
+static char *stream_file(const char *name, int *count)
+{
+	char path[512], *text = NULL;
+	size_t len = 0;
+	FILE *in, *out;
+
+	snprintf(path, sizeof(path), "%s/tests/data/%s", TOP_SRCDIR, name);
+	in = fopen(path, "r");
+	assert_non_null(in);
+	out = open_memstream(&text, &len);
+	*count = explain_stream(out, in, cfg, &en, 78);
+	fclose(out);
+	fclose(in);
+	return text;
+}
+
+/* a real Postfix bounce: the reply's text reaches the provider rules */
+static void test_stream_provider(void **state)
+{
+	int n;
+	char *t = stream_file("dsn/bounce-two.eml", &n);
+
+	(void)state;
+	/* 550 5.1.1, 550 5.7.26, Status: 5.1.1, Status: 5.7.26 */
+	assert_int_equal(n, 4);
+	assert_non_null(strstr(t, "said: 550 5.7.26\n\n==> 550 5.7.26\n\n"
+				  "gmail-unauthenticated  Sender not "
+				  "authenticated (Gmail)\n"));
+	assert_non_null(strstr(t, "\nGmail / Google Workspace, rule "
+				  "checked against: https://"));
+	/* the other recipient's reply is no Gmail's */
+	assert_non_null(strstr(t, "said: 550 5.1.1\n\n==> 550 5.1.1\n\n"
+				  "X.1.1  "));
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +339,8 @@ int main(void)
 	    cmocka_unit_test(test_arg_layout),
 	    cmocka_unit_test(test_french_labels),
 	    cmocka_unit_test(test_stream),
+	    cmocka_unit_test(test_text),
+	    cmocka_unit_test(test_stream_provider),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
