@@ -427,7 +427,9 @@ const struct rule *guidance_command_reply(const struct config *cfg,
 			      out);
 	req.max_lines = cfg->max_lines - (int)(out->n - start);
 	{
-		struct strlist first = {out->v + start, out->n - start, 0};
+		/* out->v is NULL while out is empty: no offset from NULL */
+		struct strlist first = {out->v ? out->v + start : NULL,
+					out->n - start, 0};
 
 		req.used_bytes = guidance_bytes(&req, &first);
 	}
