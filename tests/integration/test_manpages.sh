@@ -40,7 +40,7 @@ dump=${top_builddir:-$top}/doc/settings_dump
 table=$("$dump")
 [ -n "$table" ] || fail "settings_dump printed nothing"
 names=$(cut -f1 <<<"$table" | sed 's/.*\.//')
-for a in rule_keys:config_rule.c langrule_keys:config_lang.c entry_keys:kb.c lang_keys:kb.c; do
+for a in rule_keys:config_rule.c langrule_keys:config_lang.c entry_keys:kb_load.c lang_keys:kb_load.c; do
 	got=$(keys "${a%%:*}" "$top/milter/${a#*:}")
 	[ -n "$got" ] || hard_error "no ${a%%:*}[] in milter/${a#*:}"
 	names="$names $got"
