@@ -30,6 +30,8 @@ struct dsn_door {
 	const char *user;    /* NULL: keep the identity */
 	uid_t uid;
 	gid_t gid;
+	int inherited[3];    /* the daemon's descriptors the children close
+			      * (its start-up report, its pid file), or -1 */
 };
 
 /*

@@ -143,6 +143,21 @@ static void *door_watch(void *arg)
 	return NULL;
 }
 
+/* the door's unix socket as created (st_ino 0: none), removed at its end */
+static char door_path[108];
+static struct stat door_st;
+
+/* door_forget - remove the door's unix socket while the path is still
+ * the one it created (libmilter leaves it behind when run as root) */
+static void door_forget(void)
+{
+	struct stat st;
+
+	if (door_st.st_ino != 0 && lstat(door_path, &st) == 0 &&
+	    st.st_dev == door_st.st_dev && st.st_ino == door_st.st_ino)
+		(void)unlink(door_path);
+}
+
 /* door_open - register and open the socket; a unix socket is created as
  * the daemon's user (never chowned by path) and replaces only a stale one,
  * as the milter door's does (main.c) */
@@ -164,6 +179,11 @@ static int door_open(const struct dsn_door *d, char *err, size_t errlen)
 	ok = dsn_callbacks_register() == 0 &&
 	     smfi_setconn((char *)d->spec) == MI_SUCCESS &&
 	     smfi_opensocket(0) == MI_SUCCESS;
+	if (ok && local && strlen(ss.path) < sizeof(door_path) &&
+	    lstat(ss.path, &door_st) == 0)
+		memcpy(door_path, ss.path, strlen(ss.path) + 1);
+	else
+		memset(&door_st, 0, sizeof(door_st));
 	if (local)
 		runas_end(&ra);
 	if (!ok)
@@ -247,6 +267,7 @@ static _Noreturn void door_child(const struct dsn_door *d, int ready,
 	atomic_store(&door_served, 1);
 	for (int ms = 0; dsn_callbacks_busy() > 0 && ms < STOP_GRACE_MS; ms += 5)
 		sleep_ms(5);
+	door_forget();
 	log_msg(LOG_INFO, "dsn: door stopped");
 	_exit(rc);
 }
@@ -526,6 +547,13 @@ pid_t dsn_door_fork(const struct dsn_door *d, char *err, size_t errlen)
 		return -1;
 	}
 	if (pid == 0) {
+		/* the start-up report and the pid file's lock are the
+		 * daemon's: a copy here would keep the starting process
+		 * waiting for the report's end, and the lock held */
+		log_report(-1);
+		for (size_t i = 0; i < sizeof(d->inherited) / sizeof(int); i++)
+			if (d->inherited[i] >= 0)
+				close(d->inherited[i]);
 		close(ready[0]);
 		close(life[1]);
 		super_main(d, ready[1], life[0]);

@@ -293,7 +293,7 @@ static int open_dsn(struct daemon *d)
 {
 	struct dsn_door door = {d->dsn_conn, opts.config, opts.foreground,
 				d->pf.ra.set ? d->pf.user : NULL, d->pf.ra.uid,
-				d->pf.ra.gid};
+				d->pf.ra.gid, {d->report, d->pid.old, d->pid.fd}};
 	char err[512];
 
 	if ((d->dsn_pid = dsn_door_fork(&door, err, sizeof(err))) < 0) {

@@ -98,4 +98,18 @@ expect_eq 0 "$LIFE_RC" "exit code for inet:PORT@0.0.0.0"
 expect_eq "milter-explain: the milter socket listens beyond loopback (inet:$port@0.0.0.0): every host that can reach it may use it; filter it or bind it to loopback" \
     "$LIFE_ERR" "the warning for 0.0.0.0"
 kill "$(cat "$run/any.pid")"
+
+# ---- with the DSN door in its own process: the starting command returns
+# (the door's processes must not hold the start-up report open), and a
+# stop removes the door's socket too
+port=$(free_port)
+life_run -c "$WORKDIR/me.conf" -p "inet:$port@127.0.0.1" -d "unix:$run/dsn.sock" \
+    -P "$run/dsn.pid"
+expect_eq 0 "$LIFE_RC" "exit code with the DSN door: $LIFE_ERR"
+[ -S "$run/dsn.sock" ] || fail "no DSN socket after the start"
+pid=$(cat "$run/dsn.pid")
+kill "$pid"
+life_wait_gone "$pid" 2 || fail "the daemon with the DSN door did not stop"
+for ((i = 0; i < 100; i++)); do [ -e "$run/dsn.sock" ] || break; sleep 0.02; done
+[ ! -e "$run/dsn.sock" ] || fail "the DSN socket was left behind at the stop"
 echo "ok: start-up failures on stderr with their codes, one instance, stale sockets replaced, no link followed, loopback by default"
