@@ -129,7 +129,8 @@ footer = [
   "Messages that are refused here are not stored anywhere: nobody at test.example has read your message, and nothing of it was kept after the refusal.",
   "Automatic replies, newsletters and mailing lists are welcome as long as the recipient asked for them and every message shows how to unsubscribe.",
   "Large attachments are better shared as a link to a file storage service: our servers accept messages of up to twenty megabytes, headers included.",
-  "This footer is long on purpose: it lets the test show that a reply stays within its byte budget and reaches the sender whole, with its last line."
+  "This footer is long on purpose: it lets the test show that a reply stays within its byte budget and reaches the sender whole, with its last line.",
+  "It is also long enough that, with the budget raised to 4000 bytes, the whole reply passes the 2048 bytes that Postfix keeps of a reply."
 ];
 guidance = ( { code = "5.7.1"; lang = "en"; append = [
   "At test.example, policy refusals come from the blocklists named in the reply and from our content filter, before any mailbox is checked.",
